@@ -1,0 +1,19 @@
+#!/usr/bin/env python
+"""Django's command-line entry point for Mentorship."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    from mentorship.config import exit_on_bad_config
+
+    exit_on_bad_config()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""Mentorship: run workplace mentoring and sponsorship programs."""
+
+from mentorship.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,183 @@
+"""People: the User (signs in with an email address), their Profile and the Skill vocabulary."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from mentorship.accounts.languages import LANGUAGE_CHOICES
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, email: str) -> User:
+        return self.get(email__iexact=email)
+
+
+class User(AbstractUser):
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Addresses are compared case-insensitively everywhere; store them in one case.
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email.split("@")[0]
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name.split(" ")[0]
+
+    @property
+    def is_program_admin(self) -> bool:
+        from mentorship.accounts.roles import user_is_program_admin
+
+        return user_is_program_admin(self)
+
+
+def normalise_skill_name(raw: str) -> str:
+    """Collapse whitespace; the case-folded form is what makes two spellings the same skill."""
+    return re.sub(r"\s+", " ", raw).strip()
+
+
+class Skill(models.Model):
+    """One entry in the shared vocabulary of skills and growth areas."""
+
+    name = models.CharField(max_length=80)
+    key = models.CharField(max_length=80, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name = normalise_skill_name(self.name)
+        self.key = self.name.casefold()
+        super().save(*args, **kwargs)
+
+
+class Seniority(models.IntegerChoices):
+    """An ordered scale: a larger number is more senior. Sponsorship relies on the order."""
+
+    ENTRY = 1, _("Entry level")
+    JUNIOR = 2, _("Junior")
+    MID = 3, _("Mid-level")
+    SENIOR = 4, _("Senior")
+    LEAD = 5, _("Lead / Staff")
+    PRINCIPAL = 6, _("Principal / Manager")
+    DIRECTOR = 7, _("Director")
+    EXECUTIVE = 8, _("Executive")
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a known time zone; pick one such as Europe/Berlin."), params={"value": value}
+        )
+
+
+def validate_languages(value: object) -> None:
+    known = {code for code, _name in LANGUAGE_CHOICES}
+    if not isinstance(value, list) or any(code not in known for code in value):
+        raise ValidationError(_("Choose languages from the list."))
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    department = models.CharField(_("department or team"), max_length=100, blank=True)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    seniority = models.PositiveSmallIntegerField(_("seniority level"), choices=Seniority.choices, null=True)
+    manager = models.ForeignKey(
+        User,
+        verbose_name=_("manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="direct_report_profiles",
+    )
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
+    bio = models.TextField(_("short bio"), max_length=1000, blank=True)
+    skills_offered = models.ManyToManyField(Skill, blank=True, related_name="offered_by")
+    growth_areas = models.ManyToManyField(Skill, blank=True, related_name="wanted_by")
+    interests = models.CharField(_("interests"), max_length=300, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True, validators=[validate_languages])
+    open_to_outside_mentors = models.BooleanField(_("open to mentors from outside my team"), default=True)
+    is_external = models.BooleanField(
+        _("external participant"),
+        default=False,
+        help_text=_("Someone from outside the organisation, invited to a program by email."),
+    )
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(seniority__isnull=True) | models.Q(seniority__gte=1, seniority__lte=8),
+                name="profile_seniority_in_scale",
+            ),
+            models.CheckConstraint(condition=~models.Q(manager=models.F("user")), name="profile_not_own_manager"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def language_names(self) -> list[str]:
+        names = dict(LANGUAGE_CHOICES)
+        return [str(names.get(code, code)) for code in self.languages]

@@ -1,0 +1,89 @@
+"""Writes for accounts: profiles and the skill vocabulary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mentorship.accounts.models import Profile, Skill, User, normalise_skill_name
+
+
+def profile_ensure(*, user: User) -> Profile:
+    """Every user has a profile; accounts made outside signup (createsuperuser, SSO) get one on first use."""
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        profile, _created = Profile.objects.get_or_create(user=user)
+        return profile
+
+
+def skills_from_names(*, names: Iterable[str]) -> list[Skill]:
+    """Map free-typed names onto shared Skill rows, creating the new ones; "python " and "Python" are one."""
+    wanted: dict[str, str] = {}
+    for raw in names:
+        name = normalise_skill_name(raw)
+        if name:
+            wanted.setdefault(name.casefold(), name[:80])
+    if not wanted:
+        return []
+    found = {skill.key: skill for skill in Skill.objects.filter(key__in=wanted)}
+    for key, name in wanted.items():
+        if key not in found:
+            try:
+                with transaction.atomic():
+                    found[key] = Skill.objects.create(name=name)
+            except IntegrityError:
+                # Someone else added the same skill a moment ago.
+                found[key] = Skill.objects.get(key=key)
+    return [found[key] for key in wanted]
+
+
+def split_skill_text(text: str) -> list[str]:
+    return [part for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+PROFILE_FIELDS = (
+    "department",
+    "job_title",
+    "seniority",
+    "manager",
+    "location",
+    "time_zone",
+    "bio",
+    "interests",
+    "languages",
+    "open_to_outside_mentors",
+)
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    profile: Profile,
+    full_name: str,
+    skills_offered: Iterable[str],
+    growth_areas: Iterable[str],
+    **fields: object,
+) -> Profile:
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    user = profile.user
+    if full_name != user.full_name:
+        user.full_name = full_name.strip()
+        user.save(update_fields=["full_name"])
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    if profile.completed_at is None and profile_has_essentials(profile=profile):
+        profile.completed_at = timezone.now()
+    profile.full_clean()
+    profile.save()
+    profile.skills_offered.set(skills_from_names(names=skills_offered))
+    profile.growth_areas.set(skills_from_names(names=growth_areas))
+    return profile
+
+
+def profile_has_essentials(*, profile: Profile) -> bool:
+    return bool(profile.user.full_name and profile.department and profile.job_title and profile.seniority)

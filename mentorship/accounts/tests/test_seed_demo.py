@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from mentorship.accounts.demo import DEMO_PASSWORD
+from mentorship.accounts.models import Profile, Skill, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_safe_to_run_twice() -> None:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    counts = (User.objects.count(), Profile.objects.count(), Skill.objects.count())
+    call_command("seed_demo", stdout=StringIO())
+    assert (User.objects.count(), Profile.objects.count(), Skill.objects.count()) == counts
+    assert "hr@example.com" in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+
+
+def test_demo_logins_work(client: Client) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    response = client.post("/accounts/login/", {"login": "hr@example.com", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response.url == "/"
+    hr = User.objects.get(email="hr@example.com")
+    assert hr.is_program_admin
+    assert all(p.is_complete for p in Profile.objects.all())

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mentorship.accounts.forms import ProfileForm
+from mentorship.accounts.home import home_sections
+from mentorship.accounts.selectors import skill_search
+from mentorship.accounts.services import profile_ensure, profile_update
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    profile = profile_ensure(user=request.user)
+    return render(request, "home.html", {"profile": profile, "sections": home_sections(user=request.user)})
+
+
+@login_required
+@require_GET
+def profile_detail(request: HttpRequest) -> HttpResponse:
+    profile = profile_ensure(user=request.user)
+    return render(request, "accounts/profile_detail.html", {"profile": profile})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = profile_ensure(user=request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        profile_update(
+            profile=profile,
+            full_name=data["full_name"],
+            skills_offered=form.skill_names("skills_offered_text"),
+            growth_areas=form.skill_names("growth_areas_text"),
+            manager=data["manager_email"],
+            **{name: data[name] for name in ProfileForm.Meta.fields},
+        )
+        messages.success(request, _("Your profile is saved."))
+        return redirect("profile_detail")
+    welcome = request.GET.get("welcome") == "1" and not profile.is_complete
+    return render(request, "accounts/profile_edit.html", {"form": form, "welcome": welcome})
+
+
+@login_required
+@require_GET
+def skill_suggestions(request: HttpRequest) -> JsonResponse:
+    skills = skill_search(query=request.GET.get("q", "")[:80])
+    return JsonResponse({"skills": [skill.name for skill in skills]})

@@ -1,0 +1,29 @@
+"""Compose emails from templates/emails/<name>-subject.txt, -body.txt and -body.html.
+
+Callers hand over the recipient and the context; this module knows nothing of programs or relationships.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"emails/{name}-subject.txt", context)
+    return RenderedEmail(
+        subject=subject,
+        text=render_to_string(f"emails/{name}-body.txt", context),
+        html=render_to_string(f"emails/{name}-body.html", context),
+    )
