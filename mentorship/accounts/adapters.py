@@ -23,7 +23,15 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             profile_ensure(user=user)
+            _take_up_invitation(request, user)
         return user
+
+    def confirm_email(self, request: HttpRequest, email_address: Any) -> None:
+        super().confirm_email(request, email_address)
+        from programs.services import invitations_claim_for_email
+
+        # A confirmed address proves it is theirs: invitations sent to it join the account.
+        invitations_claim_for_email(user=email_address.user, email=email_address.email)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # Account emails go through the outbox like every other email, so a mail server outage delays
@@ -39,11 +47,38 @@ class AccountAdapter(DefaultAccountAdapter):
             html=html,
         )
 
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        # A newcomer who came through an invitation lands in that program, like at any later sign-in.
+        if request.user.is_authenticated:
+            return self.get_login_redirect_url(request)
+        return super().get_signup_redirect_url(request)
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         user = request.user
+        invited_to = _take_up_invitation(request, user) if user.is_authenticated else None
+        if invited_to:
+            return invited_to
         if user.is_authenticated and not profile_ensure(user=user).is_complete:
             return reverse("profile_edit") + "?welcome=1"
         return super().get_login_redirect_url(request)
+
+
+def _take_up_invitation(request: HttpRequest, user: Any) -> str | None:
+    """When the person arrived through an invitation link, enroll them and return where to go next."""
+    from programs.services import INVITATION_SESSION_KEY, ProgramError, invitation_claim, invitation_for_token
+
+    token = request.session.get(INVITATION_SESSION_KEY)
+    invitation = invitation_for_token(token=token) if token else None
+    if invitation is None:
+        return None
+    try:
+        invitation_claim(invitation=invitation, user=user)
+    except ProgramError:
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        return None
+    if request.user.is_authenticated:
+        request.session.pop(INVITATION_SESSION_KEY, None)
+    return reverse("programs:apply", args=[invitation.program.slug, invitation.role])
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

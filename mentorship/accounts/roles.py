@@ -20,6 +20,16 @@ PROGRAM_ADMIN_PERMISSIONS = [
     "accounts.view_skill",
     "accounts.add_skill",
     "accounts.change_skill",
+    "programs.add_program",
+    "programs.change_program",
+    "programs.view_program",
+    "programs.view_enrollment",
+    "programs.change_enrollment",
+    "programs.view_invitation",
+    "programs.add_applicationquestion",
+    "programs.change_applicationquestion",
+    "programs.delete_applicationquestion",
+    "programs.view_applicationquestion",
 ]
 
 

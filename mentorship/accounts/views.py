@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorship.accounts.forms import ProfileForm
-from mentorship.accounts.home import home_sections
 from mentorship.accounts.selectors import skill_search
 from mentorship.accounts.services import profile_ensure, profile_update
 
@@ -19,14 +18,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect("account_login")
-    profile = profile_ensure(user=request.user)
-    return render(request, "home.html", {"profile": profile, "sections": home_sections(user=request.user)})
 
 
 @login_required

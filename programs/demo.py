@@ -1,0 +1,140 @@
+"""Demo programs for `seed_demo`: a running mentoring program and a sponsorship program, enrollments in every status."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from mentorship.accounts.models import User
+from programs.models import ApplicationQuestion, Enrollment, GoalCategory, Invitation, Program
+
+MENTORING_SLUG = "engineering-mentoring-2026"
+SPONSORSHIP_SLUG = "leadership-sponsorship"
+
+# (email, role, status, capacity) for each program.
+MENTORING_ENROLLMENTS = [
+    ("maria.lopez@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, 2),
+    ("kenji.watanabe@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, 2),
+    ("amara.nwosu@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, 3),
+    ("li.wei@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPLIED, 1),
+    ("omar.haddad@partner.example.org", Enrollment.Role.MENTOR, Enrollment.Status.INVITED, None),
+    ("sam.taylor@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPROVED, None),
+    ("priya.shah@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPROVED, None),
+    ("noah.fischer@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPROVED, None),
+    ("ana.souza@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPLIED, None),
+    ("grace.kim@example.com", Enrollment.Role.MENTEE, Enrollment.Status.WAITLISTED, None),
+    ("lucas.martin@example.com", Enrollment.Role.MENTEE, Enrollment.Status.WITHDRAWN, None),
+]
+SPONSORSHIP_ENROLLMENTS = [
+    ("vp.engineering@example.com", Enrollment.Role.SPONSOR, Enrollment.Status.APPROVED, 2),
+    ("director.product@example.com", Enrollment.Role.SPONSOR, Enrollment.Status.APPROVED, 1),
+    ("lucas.martin@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPROVED, None),
+    ("priya.shah@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPLIED, None),
+    ("grace.kim@example.com", Enrollment.Role.MENTEE, Enrollment.Status.DECLINED, None),
+]
+
+
+def _program(slug: str, defaults: dict[str, object], admin: User) -> Program:
+    program, _created = Program.objects.get_or_create(slug=slug, defaults={**defaults, "created_by": admin})
+    program.administrators.add(admin)
+    return program
+
+
+def _enroll(program: Program, rows: list[tuple[str, str, str, int | None]], admin: User) -> None:
+    users = {user.email: user for user in User.objects.filter(email__in=[row[0] for row in rows])}
+    for email, role, status, capacity in rows:
+        user = users[email]
+        enrollment, created = Enrollment.objects.get_or_create(
+            program=program,
+            user=user,
+            role=role,
+            defaults={
+                "status": status,
+                "capacity": capacity,
+                "languages": user.profile.languages,
+                "goal_categories": [GoalCategory.SKILL_DEVELOPMENT] if role == Enrollment.Role.MENTEE else [],
+                "prefers_outside_team": role == Enrollment.Role.MENTEE and user.profile.open_to_outside_mentors,
+                "decision_reason": "This round is full; please apply again next cycle."
+                if status == Enrollment.Status.DECLINED
+                else "",
+                "decided_by": admin if status in (Enrollment.Status.APPROVED, Enrollment.Status.DECLINED) else None,
+                "invited_by": admin if status == Enrollment.Status.INVITED else None,
+            },
+        )
+        if created:
+            enrollment.growth_areas.set(user.profile.growth_areas.all())
+            enrollment.offers.set(user.profile.skills_offered.all())
+
+
+@transaction.atomic
+def seed_programs() -> list[str]:
+    admin = User.objects.get(email="hr@example.com")
+    today = timezone.localdate()
+    mentoring = _program(
+        MENTORING_SLUG,
+        {
+            "name": "Engineering Mentoring 2026",
+            "kind": Program.Kind.MENTORING,
+            "status": Program.Status.RUNNING,
+            "description": "Six months of one-to-one mentoring for engineers and data people who want to grow "
+            "their craft, their network and their confidence.",
+            "access": Program.Access.APPROVAL,
+            "allow_external": True,
+            "enrollment_opens_on": today - datetime.timedelta(days=60),
+            "enrollment_closes_on": today - datetime.timedelta(days=30),
+            "starts_on": today - datetime.timedelta(days=21),
+            "ends_on": today + datetime.timedelta(days=160),
+            "goal_categories": [GoalCategory.SKILL_DEVELOPMENT, GoalCategory.CAREER_ADVANCEMENT],
+            "custom_goal_categories": ["Moving into management"],
+        },
+        admin,
+    )
+    if not mentoring.questions.exists():
+        ApplicationQuestion.objects.create(
+            program=mentoring, prompt="What would make this program a success for you?", kind="long", required=True
+        )
+        ApplicationQuestion.objects.create(
+            program=mentoring,
+            prompt="How often would you like to meet?",
+            kind="single",
+            choices=["Every two weeks", "Every month"],
+            position=1,
+        )
+    _enroll(mentoring, MENTORING_ENROLLMENTS, admin)
+    Invitation.objects.get_or_create(
+        program=mentoring,
+        email="omar.haddad@partner.example.org",
+        role=Enrollment.Role.MENTOR,
+        defaults={
+            "full_name": "Omar Haddad",
+            "is_external": True,
+            "token_hash": "demo-invitation-without-a-working-link",
+            "invited_by": admin,
+            "enrollment": Enrollment.objects.get(
+                program=mentoring, user__email="omar.haddad@partner.example.org", role=Enrollment.Role.MENTOR
+            ),
+        },
+    )
+    sponsorship = _program(
+        SPONSORSHIP_SLUG,
+        {
+            "name": "Leadership Sponsorship",
+            "kind": Program.Kind.SPONSORSHIP,
+            "status": Program.Status.OPEN,
+            "description": "Senior leaders sponsor high-potential colleagues: they put them forward for stretch "
+            "assignments, visible projects and promotions.",
+            "access": Program.Access.APPROVAL,
+            "enrollment_opens_on": today - datetime.timedelta(days=7),
+            "enrollment_closes_on": today + datetime.timedelta(days=30),
+            "starts_on": today + datetime.timedelta(days=45),
+            "ends_on": today + datetime.timedelta(days=410),
+            "default_relationship_months": 12,
+            "goal_categories": [GoalCategory.CAREER_ADVANCEMENT],
+            "default_mentor_capacity": 1,
+        },
+        admin,
+    )
+    _enroll(sponsorship, SPONSORSHIP_ENROLLMENTS, admin)
+    return [mentoring.name, sponsorship.name]

@@ -1,0 +1,134 @@
+"""Reads for program pages, each one permission-aware. Outsiders get 404, never a hint that a program exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from mentorship.accounts.models import User
+from programs.models import Enrollment, Invitation, Program
+
+
+def _administers(user: User) -> Q:
+    return Q(administrators=user)
+
+
+def programs_visible_to(user: User) -> QuerySet[Program]:
+    """Programs this person may see: open or running ones they may join, and any they are part of or run."""
+    if user.is_superuser:
+        return Program.objects.all()
+    mine = Exists(Enrollment.objects.filter(program=OuterRef("pk"), user=user))
+    invited = Exists(Invitation.objects.filter(program=OuterRef("pk"), email__iexact=user.email))
+    public = Q(status__in=[Program.Status.OPEN, Program.Status.RUNNING]) & ~Q(access=Program.Access.INVITATION)
+    visible = Program.objects.filter(public | Q(pk__in=Program.objects.filter(_administers(user)).values("pk")))
+    return visible | Program.objects.filter(mine | invited)
+
+
+def get_program_for_user(*, user: User, slug: str) -> Program:
+    program = programs_visible_to(user).filter(slug=slug).distinct().first()
+    if program is None:
+        raise Http404("No such program")
+    # Drafts are for their administrators' eyes only, even for people already enrolled.
+    if program.status == Program.Status.DRAFT and not user_administers(user=user, program=program):
+        raise Http404("No such program")
+    return program
+
+
+def programs_administered_by(user: User) -> QuerySet[Program]:
+    programs = Program.objects.all() if user.is_superuser else Program.objects.filter(administrators=user)
+    return programs.annotate(
+        mentees=Count(
+            "enrollments", filter=Q(enrollments__role=Enrollment.Role.MENTEE, enrollments__status="approved")
+        ),
+        helpers=Count(
+            "enrollments",
+            filter=Q(enrollments__role__in=[Enrollment.Role.MENTOR, Enrollment.Role.SPONSOR])
+            & Q(enrollments__status="approved"),
+        ),
+        waiting=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.APPLIED)),
+    ).order_by("-created_at")
+
+
+def user_administers(*, user: User, program: Program) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or program.administrators.filter(pk=user.pk).exists()
+
+
+def get_program_for_admin(*, user: User, slug: str) -> Program:
+    program = Program.objects.filter(slug=slug).first()
+    if program is None or not user_administers(user=user, program=program):
+        raise Http404("No such program")
+    return program
+
+
+def get_enrollment_for_owner(*, user: User, pk: int) -> Enrollment:
+    enrollment = Enrollment.objects.select_related("program").filter(pk=pk, user=user).first()
+    if enrollment is None:
+        raise Http404("No such enrollment")
+    return enrollment
+
+
+def browse_programs(*, user: User) -> QuerySet[Program]:
+    """Programs for the browse page, each with this person's enrollments attached (two queries in all)."""
+    return (
+        programs_visible_to(user)
+        .exclude(status=Program.Status.DRAFT)
+        .distinct()
+        .order_by("status", "name")
+        .prefetch_related(Prefetch("enrollments", Enrollment.objects.filter(user=user), to_attr="my_enrollments"))
+    )
+
+
+def my_enrollments(*, user: User) -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.filter(user=user)
+        .exclude(program__status=Program.Status.DRAFT)
+        .select_related("program")
+        .order_by("program__name", "role")
+    )
+
+
+@dataclass(frozen=True)
+class RosterFilters:
+    query: str = ""
+    role: str = ""
+    status: str = ""
+    department: str = ""
+
+
+def roster(*, program: Program, filters: RosterFilters) -> QuerySet[Enrollment]:
+    enrollments = program.enrollments.select_related("user", "user__profile").order_by("user__full_name", "pk")
+    if filters.query:
+        enrollments = enrollments.filter(
+            Q(user__full_name__icontains=filters.query)
+            | Q(user__email__icontains=filters.query)
+            | Q(user__profile__job_title__icontains=filters.query)
+        )
+    if filters.role:
+        enrollments = enrollments.filter(role=filters.role)
+    if filters.status:
+        enrollments = enrollments.filter(status=filters.status)
+    if filters.department:
+        enrollments = enrollments.filter(user__profile__department=filters.department)
+    return enrollments
+
+
+def roster_departments(*, program: Program) -> list[str]:
+    return list(
+        program.enrollments.exclude(user__profile__department="")
+        .values_list("user__profile__department", flat=True)
+        .distinct()
+        .order_by("user__profile__department")
+    )
+
+
+def program_counts(*, program: Program) -> dict[str, dict[str, int]]:
+    """Enrollments per role and status, from one grouped query."""
+    counts: dict[str, dict[str, int]] = {role: {} for role in program.roles}
+    rows = program.enrollments.values("role", "status").annotate(n=Count("pk")).order_by()
+    for row in rows:
+        counts.setdefault(row["role"], {})[row["status"]] = row["n"]
+    return counts

@@ -1,0 +1,112 @@
+"""Employee pages: browse programs, read one, apply, withdraw, and take up an invitation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentorship.accounts.services import profile_ensure
+from programs import selectors, services
+from programs.forms import ApplicationForm
+from programs.models import Enrollment
+
+
+@login_required
+@require_GET
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = selectors.browse_programs(user=request.user)
+    return render(request, "programs/program_list.html", {"programs": programs})
+
+
+@login_required
+@require_GET
+def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    program = selectors.get_program_for_user(user=request.user, slug=slug)
+    enrollments = {e.role: e for e in program.enrollments.filter(user=request.user)}
+    today = timezone.localdate()
+    role_options = []
+    for role in program.roles:
+        problem = services.application_problem(program=program, user=request.user, role=role, today=today)
+        role_options.append({"role": role, "label": Enrollment.Role(role).label, "problem": problem})
+    context = {
+        "program": program,
+        "enrollments": list(enrollments.values()),
+        "role_options": role_options,
+        "is_admin": selectors.user_administers(user=request.user, program=program),
+    }
+    return render(request, "programs/program_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_apply(request: HttpRequest, slug: str, role: str) -> HttpResponse:
+    program = selectors.get_program_for_user(user=request.user, slug=slug)
+    if role not in program.roles:
+        raise Http404("No such role in this program")
+    problem = services.application_problem(program=program, user=request.user, role=role, today=timezone.localdate())
+    if problem:
+        messages.error(request, problem)
+        return redirect(program)
+    form = ApplicationForm(request.POST or None, program=program, role=role, profile=profile_ensure(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment = services.enrollment_apply(
+                program=program, user=request.user, role=role, application=form.application()
+            )
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+            return redirect(program)
+        if enrollment.status == Enrollment.Status.APPROVED:
+            messages.success(
+                request, _("You are in! You joined as %(role)s.") % {"role": enrollment.get_role_display().lower()}
+            )
+        else:
+            messages.success(request, _("Application sent. The program administrators will review it."))
+        return redirect(program)
+    return render(
+        request,
+        "programs/program_apply.html",
+        {"program": program, "form": form, "role_label": Enrollment.Role(role).label},
+    )
+
+
+@login_required
+@require_POST
+def enrollment_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    enrollment = selectors.get_enrollment_for_owner(user=request.user, pk=pk)
+    if enrollment.program.slug != slug:
+        raise Http404("No such enrollment")
+    try:
+        services.enrollment_withdraw(enrollment=enrollment)
+    except services.ProgramError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You withdrew from %(program)s.") % {"program": enrollment.program.name})
+    return redirect(enrollment.program)
+
+
+@require_GET
+def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token=token)
+    if invitation is None:
+        raise Http404("No such invitation")
+    if not request.user.is_authenticated:
+        # Kept for after signup or login, when the account takes the invitation up.
+        request.session[services.INVITATION_SESSION_KEY] = token
+        return render(request, "programs/invitation_landing.html", {"invitation": invitation})
+    try:
+        services.invitation_claim(invitation=invitation, user=request.user)
+    except services.ProgramError:
+        raise Http404("No such invitation") from None
+    request.session.pop(services.INVITATION_SESSION_KEY, None)
+    messages.info(
+        request,
+        _("You are invited as %(role)s. Answer the questions below to accept.")
+        % {"role": invitation.get_role_display().lower()},
+    )
+    return redirect("programs:apply", slug=invitation.program.slug, role=invitation.role)

@@ -1,0 +1,242 @@
+"""HR pages: create and run programs, invite people, review applications, browse the roster.
+
+Every view fetches the program through get_program_for_admin, so only its administrators get past the door.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from programs import selectors, services
+from programs.forms import (
+    DecisionForm,
+    InviteCsvForm,
+    InvitePasteForm,
+    ProgramForm,
+    QuestionFormSet,
+    RosterFilterForm,
+)
+from programs.invitations_csv import parse_csv, parse_pasted
+from programs.models import Enrollment, Program
+
+ROSTER_PAGE_SIZE = 50
+
+
+def program_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Only people with the program administrator role; anyone else is told the page does not exist."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_program_admin:
+            raise Http404("No such page")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@program_admin_required
+@require_GET
+def manage_list(request: HttpRequest) -> HttpResponse:
+    programs = selectors.programs_administered_by(request.user)
+    return render(request, "programs/manage/list.html", {"programs": programs})
+
+
+def _program_fields(form: ProgramForm) -> dict[str, Any]:
+    fields = {name: form.cleaned_data[name] for name in ProgramForm.Meta.fields}
+    fields["custom_goal_categories"] = form.custom_categories()
+    return fields
+
+
+@program_admin_required
+@require_http_methods(["GET", "POST"])
+def program_create(request: HttpRequest) -> HttpResponse:
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        program = services.program_create(
+            created_by=request.user, administrators=form.cleaned_data["administrators"], **_program_fields(form)
+        )
+        messages.success(request, _("Program created as a draft. Add application questions, then open enrollment."))
+        return redirect(program.get_manage_url())
+    return render(request, "programs/manage/form.html", {"form": form, "program": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    program = selectors.get_program_for_admin(user=request.user, slug=slug)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        admins = set(form.cleaned_data["administrators"]) or {request.user}
+        try:
+            services.program_update(program=program, administrators=admins, **_program_fields(form))
+        except services.ProgramError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Program saved."))
+            return redirect(program.get_manage_url())
+    return render(request, "programs/manage/form.html", {"form": form, "program": program})
+
+
+@login_required
+@require_GET
+def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    program = selectors.get_program_for_admin(user=request.user, slug=slug)
+    counts = selectors.program_counts(program=program)
+    statuses = Enrollment.Status.choices
+    rows = [
+        {"role": Enrollment.Role(role).label, "cells": [counts.get(role, {}).get(s, 0) for s, _label in statuses]}
+        for role in program.roles
+    ]
+    transitions = [(status, label) for status, label in Program.Status.choices if program.can_move_to(status)]
+    context = {
+        "program": program,
+        "statuses": statuses,
+        "rows": rows,
+        "transitions": transitions,
+        "waiting": sum(counts.get(role, {}).get(Enrollment.Status.APPLIED, 0) for role in program.roles),
+        "questions": program.questions.all(),
+    }
+    return render(request, "programs/manage/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def program_status(request: HttpRequest, slug: str) -> HttpResponse:
+    program = selectors.get_program_for_admin(user=request.user, slug=slug)
+    status = request.POST.get("status", "")
+    if status not in Program.Status.values:
+        messages.error(request, _("Unknown status."))
+        return redirect(program.get_manage_url())
+    try:
+        services.program_set_status(program=program, status=status)
+    except services.ProgramError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The program is now %(status)s.") % {"status": program.get_status_display().lower()}
+        )
+    return redirect(program.get_manage_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_questions(request: HttpRequest, slug: str) -> HttpResponse:
+    program = selectors.get_program_for_admin(user=request.user, slug=slug)
+    formset = QuestionFormSet(request.POST or None, queryset=program.questions.all(), prefix="questions")
+    if request.method == "POST" and formset.is_valid():
+        kept = []
+        for form in formset.forms:
+            blank_extra = not form.instance.pk and not form.has_changed()
+            if blank_extra or form.cleaned_data.get("DELETE"):
+                continue
+            kept.append(form.question_data())
+        services.questions_replace(program=program, questions=kept)
+        messages.success(request, _("Application questions saved."))
+        return redirect("programs:questions", slug=program.slug)
+    return render(request, "programs/manage/questions.html", {"program": program, "formset": formset})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    program = selectors.get_program_for_admin(user=request.user, slug=slug)
+    paste_form = InvitePasteForm(request.POST if "paste" in request.POST else None, program=program)
+    csv_form = InviteCsvForm(
+        request.POST if "upload" in request.POST else None,
+        request.FILES if "upload" in request.POST else None,
+    )
+    report = None
+    parsed = None
+    if request.method == "POST":
+        if "paste" in request.POST and paste_form.is_valid():
+            data = paste_form.cleaned_data
+            parsed = parse_pasted(data["addresses"], role=data["role"], is_external=data.get("is_external", False))
+        elif "upload" in request.POST and csv_form.is_valid():
+            parsed = parse_csv(csv_form.cleaned_data["file"])
+    if parsed is not None:
+        try:
+            with transaction.atomic():
+                report = services.invitations_send(
+                    program=program, rows=parsed.rows, invited_by=request.user, errors=parsed.errors
+                )
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+        else:
+            report.errors.sort()
+            if report.sent:
+                messages.success(request, _("%(count)s invitations sent.") % {"count": report.sent})
+    context = {"program": program, "paste_form": paste_form, "csv_form": csv_form, "report": report}
+    return render(request, "programs/manage/invite.html", context)
+
+
+@login_required
+@require_GET
+def program_roster(request: HttpRequest, slug: str) -> HttpResponse:
+    program = selectors.get_program_for_admin(user=request.user, slug=slug)
+    departments = selectors.roster_departments(program=program)
+    filter_form = RosterFilterForm(request.GET or None, program=program, departments=departments)
+    filters = filter_form.filters()
+    page = Paginator(selectors.roster(program=program, filters=filters), ROSTER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    context = {
+        "program": program,
+        "filter_form": filter_form,
+        "page": page,
+        "query": urlencode(query),
+        "decisions": DecisionForm.DECISIONS,
+        "return_to": request.get_full_path(),
+    }
+    return render(request, "programs/manage/roster.html", context)
+
+
+@login_required
+@require_POST
+def program_decide(request: HttpRequest, slug: str) -> HttpResponse:
+    program = selectors.get_program_for_admin(user=request.user, slug=slug)
+    ids = [int(v) for v in request.POST.getlist("selected") if v.isdigit()]
+    # Only ids that belong to this program are acceptable choices, so nothing outside it can be touched.
+    valid_ids = list(program.enrollments.filter(pk__in=ids).values_list("pk", flat=True))
+    form = DecisionForm(request.POST, enrollment_ids=valid_ids)
+    back = request.POST.get("return_to", "")
+    if not back.startswith(reverse("programs:roster", args=[program.slug])):
+        back = reverse("programs:roster", args=[program.slug])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        report = services.enrollments_decide(
+            enrollments=program.enrollments.filter(pk__in=form.cleaned_data["selected"]),
+            decision=form.cleaned_data["decision"],
+            decided_by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except services.ProgramError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    label = Enrollment.Status(form.cleaned_data["decision"]).label.lower()
+    messages.success(request, _("%(count)s marked %(status)s.") % {"count": report.changed, "status": label})
+    if report.skipped:
+        messages.warning(
+            request,
+            _("%(count)s left as they were: the decision does not apply to their current status.")
+            % {"count": report.skipped},
+        )
+    return redirect(back)
