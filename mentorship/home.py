@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from mentorship.accounts.models import User
 from mentorship.accounts.services import profile_ensure
 from programs.selectors import my_enrollments, programs_administered_by
+from relationships.selectors import relationships_of
 
 
 @dataclass
@@ -53,6 +54,8 @@ def home_sections(*, user: User) -> list[HomeSection]:
             key="relationships",
             title=_("My relationships"),
             empty_text=_("Once you are matched with a mentor, mentee or sponsor, the relationship appears here."),
+            items=relationships_of(user=user),
+            template="relationships/_home_relationships.html",
         ),
         HomeSection(
             key="meetings",

@@ -172,7 +172,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Mentorship")
 
 # Demo data: `seed_demo` runs these after creating the demo people, in the order data flows.
-DEMO_SEEDERS = ["programs.demo.seed_programs"]
+DEMO_SEEDERS = ["programs.demo.seed_programs", "relationships.demo.seed_relationships"]
 
 # Forms and front end --------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

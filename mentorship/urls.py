@@ -13,5 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("profile/", include("mentorship.accounts.urls")),
     path("programs/", include("programs.urls")),
+    path("programs/", include("relationships.urls_program")),
+    path("relationships/", include("relationships.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,7 +18,7 @@ MENTORING_ENROLLMENTS = [
     ("maria.lopez@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, 2),
     ("kenji.watanabe@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, 2),
     ("amara.nwosu@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, 3),
-    ("li.wei@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPLIED, 1),
+    ("li.wei@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, 1),
     ("omar.haddad@partner.example.org", Enrollment.Role.MENTOR, Enrollment.Status.INVITED, None),
     ("sam.taylor@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPROVED, None),
     ("priya.shah@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPROVED, None),

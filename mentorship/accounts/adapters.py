@@ -26,12 +26,15 @@ class AccountAdapter(DefaultAccountAdapter):
             _take_up_invitation(request, user)
         return user
 
-    def confirm_email(self, request: HttpRequest, email_address: Any) -> None:
-        super().confirm_email(request, email_address)
-        from programs.services import invitations_claim_for_email
+    def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:
+        # allauth reads the result: only a confirmed address logs the person in and moves them on.
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            from programs.services import invitations_claim_for_email
 
-        # A confirmed address proves it is theirs: invitations sent to it join the account.
-        invitations_claim_for_email(user=email_address.user, email=email_address.email)
+            # A confirmed address proves it is theirs: invitations sent to it join the account.
+            invitations_claim_for_email(user=email_address.user, email=email_address.email)
+        return confirmed
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # Account emails go through the outbox like every other email, so a mail server outage delays

@@ -1,0 +1,66 @@
+"""The emails relationships send, through the notifications outbox, after the transaction commits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from mentorship.accounts.models import User
+from mentorship.notifications.services import email_queue
+from relationships.models import Agreement, Reflection, Relationship
+
+
+def _link(relationship: Relationship) -> str:
+    return f"{settings.SITE_URL}{relationship.get_absolute_url()}"
+
+
+def relationship_started(*, relationship: Relationship) -> None:
+    for person, other in ((relationship.mentee, relationship.mentor), (relationship.mentor, relationship.mentee)):
+        email_queue(
+            key=f"relationship-started:{relationship.pk}:{person.pk}",
+            kind="relationship_started",
+            to=person.email,
+            template="relationship-started",
+            context={"relationship": relationship, "person": person, "other": other, "link": _link(relationship)},
+        )
+
+
+def agreement_to_accept(*, agreement: Agreement, recipient_id: int) -> None:
+    relationship = agreement.relationship
+    recipient = User.objects.get(pk=recipient_id)
+    email_queue(
+        key=f"agreement-drafted:{agreement.pk}:{agreement.updated_at.timestamp():.0f}:{recipient.pk}",
+        kind="agreement_to_accept",
+        to=recipient.email,
+        template="agreement-to-accept",
+        context={
+            "agreement": agreement,
+            "relationship": relationship,
+            "person": recipient,
+            "link": _link(relationship),
+        },
+    )
+
+
+def status_changed(*, relationship: Relationship, actor: User) -> None:
+    """Tell the people in the relationship, other than the one who acted, that it was paused, resumed or ended."""
+    for person in (relationship.mentee, relationship.mentor):
+        if person.pk == actor.pk:
+            continue
+        email_queue(
+            key=f"relationship-{relationship.status}:{relationship.pk}:{relationship.updated_at.timestamp():.0f}:{person.pk}",
+            kind="relationship_status",
+            to=person.email,
+            template="relationship-status",
+            context={"relationship": relationship, "person": person, "actor": actor, "link": _link(relationship)},
+        )
+
+
+def thank_you(*, reflection: Reflection, recipient_id: int) -> None:
+    recipient = User.objects.get(pk=recipient_id)
+    email_queue(
+        key=f"thank-you:{reflection.pk}",
+        kind="thank_you",
+        to=recipient.email,
+        template="thank-you",
+        context={"reflection": reflection, "person": recipient, "author": reflection.author},
+    )

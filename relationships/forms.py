@@ -1,0 +1,227 @@
+"""Forms for the relationship page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mentorship.accounts.models import User
+from programs.models import Program
+from relationships.models import AdvocacyAction, Agreement, Goal, Reflection
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("save", label))
+    return helper
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = [
+            "title",
+            "category",
+            "custom_category",
+            "why",
+            "success_measure",
+            "target_date",
+            "status",
+            "progress",
+            "shared_with_program",
+        ]
+        widgets = {
+            "why": forms.Textarea({"rows": 3}),
+            "success_measure": forms.Textarea({"rows": 3}),
+            "target_date": DateInput(),
+            "progress": forms.NumberInput({"min": 0, "max": 100, "step": 5}),
+        }
+
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        custom = program.custom_goal_categories
+        if custom and not self.instance.pk:
+            self.fields["custom_category"].help_text = _("This program also suggests: %(list)s") % {
+                "list": ", ".join(custom)
+            }
+        self.helper = _helper(_("Save goal"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("category") == Goal.CUSTOM and not data.get("custom_category", "").strip():
+            self.add_error("custom_category", _("Name the category when you choose Other."))
+        return data
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea({"rows": 2}))
+
+
+class AgreementForm(forms.ModelForm):
+    channels_text = forms.CharField(
+        label=_("How we keep in touch"),
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_('One channel per line, with what it is for: "Chat: quick questions between meetings".'),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "cadence",
+            "meeting_minutes",
+            "mentee_responsibilities",
+            "mentor_responsibilities",
+            "mentee_offers",
+            "mentor_offers",
+            "desired_outcomes",
+            "confidentiality",
+            "review_on",
+            "ends_on",
+        ]
+        widgets = {
+            "mentee_responsibilities": forms.Textarea({"rows": 3}),
+            "mentor_responsibilities": forms.Textarea({"rows": 3}),
+            "mentee_offers": forms.Textarea({"rows": 2}),
+            "mentor_offers": forms.Textarea({"rows": 2}),
+            "desired_outcomes": forms.Textarea({"rows": 3}),
+            "confidentiality": forms.Textarea({"rows": 2}),
+            "review_on": DateInput(),
+            "ends_on": DateInput(),
+            "meeting_minutes": forms.NumberInput({"min": 15, "max": 240, "step": 5}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting_minutes"].min_value = 15
+        self.fields["meeting_minutes"].max_value = 240
+        if self.instance.pk or self.instance.channels:
+            self.fields["channels_text"].initial = "\n".join(
+                f"{c['channel']}: {c['purpose']}" if c.get("purpose") else c["channel"] for c in self.instance.channels
+            )
+        self.helper = _helper(_("Save the agreement"))
+
+    def clean_channels_text(self) -> list[dict[str, str]]:
+        channels = []
+        for line in self.cleaned_data["channels_text"].splitlines():
+            if not line.strip():
+                continue
+            channel, _sep, purpose = line.partition(":")
+            channels.append({"channel": channel.strip()[:60], "purpose": purpose.strip()[:200]})
+        if not channels:
+            raise forms.ValidationError(_("Name at least one way to keep in touch."))
+        return channels
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        review, ends = data.get("review_on"), data.get("ends_on")
+        if review and ends and review > ends:
+            self.add_error("review_on", _("Plan the review before the relationship ends."))
+        return data
+
+
+class AdvocacyForm(forms.ModelForm):
+    class Meta:
+        model = AdvocacyAction
+        fields = ["kind", "happened_on", "description", "status", "outcome"]
+        widgets = {"happened_on": DateInput(), "description": forms.Textarea({"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+
+
+class FollowupForm(forms.Form):
+    text = forms.CharField(label=_("What followed"), max_length=2000, widget=forms.Textarea({"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Private note"),
+        max_length=5000,
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_("Only you will ever see this note."),
+    )
+
+
+class PauseForm(forms.Form):
+    reason = forms.CharField(label=_("Why pause?"), max_length=1000, widget=forms.Textarea({"rows": 2}))
+
+
+class EndForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("How does it end?"),
+        choices=[("completed", _("We completed what we set out to do")), ("early", _("We are ending early"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("A few words on why"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea({"rows": 2}),
+        help_text=_("Required when ending early."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("End the relationship"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("outcome") == "early" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the relationship ends early."))
+        return data
+
+
+class ReflectionForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        label=_("How was the relationship overall?"),
+        coerce=int,
+        choices=[
+            (5, _("5 (excellent)")),
+            (4, _("4 (good)")),
+            (3, _("3 (fine)")),
+            (2, _("2 (poor)")),
+            (1, _("1 (bad)")),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_("Only the rating is shared with the program team, to improve the program."),
+    )
+
+    class Meta:
+        model = Reflection
+        fields = ["goals_reached", "what_worked", "what_to_change", "rating", "thank_you"]
+        widgets = {
+            "goals_reached": forms.Textarea({"rows": 2}),
+            "what_worked": forms.Textarea({"rows": 2}),
+            "what_to_change": forms.Textarea({"rows": 2}),
+            "thank_you": forms.Textarea({"rows": 3}),
+        }
+        help_texts = {"thank_you": _("Optional. We email it to the other person.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Share my reflection"))
+
+
+class PairForm(forms.Form):
+    mentee = forms.ModelChoiceField(label=_("Mentee"), queryset=User.objects.none())
+    mentor = forms.ModelChoiceField(label=_("Mentor or sponsor"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, mentees: Any, mentors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentee"].queryset = mentees
+        self.fields["mentor"].queryset = mentors
+        self.helper = _helper(_("Pair them"))

@@ -1,0 +1,172 @@
+"""Reads for relationship pages. One door per object: get_relationship_for_user 404s for outsiders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from mentorship.accounts.models import User
+from programs.models import Enrollment, Program
+from programs.selectors import user_administers
+from relationships.models import (
+    AdvocacyAction,
+    Agreement,
+    Goal,
+    Milestone,
+    PrivateNote,
+    Reflection,
+    Relationship,
+    Side,
+)
+
+
+def get_relationship_for_user(*, user: User, pk: int) -> tuple[Relationship, str]:
+    """The relationship and the viewer's side in it (mentee, mentor or admin); 404 for anyone else."""
+    relationship = (
+        Relationship.objects.select_related("program", "mentee__profile", "mentor__profile").filter(pk=pk).first()
+    )
+    if relationship is None or not user.is_authenticated:
+        raise Http404("No such relationship")
+    side = relationship.side_of(user.pk)
+    if side is None and user_administers(user=user, program=relationship.program):
+        side = Side.ADMIN
+    if side is None:
+        raise Http404("No such relationship")
+    return relationship, side
+
+
+def _latest_agreement(field: str) -> Subquery:
+    return Subquery(Agreement.objects.filter(relationship=OuterRef("pk")).order_by("-version").values(field)[:1])
+
+
+def with_progress(relationships: QuerySet[Relationship], *, viewer: User) -> QuerySet[Relationship]:
+    """Annotate what the next step needs, so a list of relationships costs a fixed number of queries."""
+    return relationships.select_related("program", "mentee", "mentor").annotate(
+        goal_count=Count("goals", distinct=True),
+        agreement_version=_latest_agreement("version"),
+        agreement_mentee_ok=_latest_agreement("mentee_accepted_at"),
+        agreement_mentor_ok=_latest_agreement("mentor_accepted_at"),
+        my_reflection=Exists(Reflection.objects.filter(relationship=OuterRef("pk"), author=viewer)),
+    )
+
+
+def next_step(relationship: Relationship, *, viewer_id: int) -> str:
+    """The one thing this person should do next, in their words."""
+    side = relationship.side_of(viewer_id)
+    other = relationship.mentor if side == Side.MENTEE else relationship.mentee
+    if not relationship.is_open:
+        return "" if relationship.my_reflection else _("Share your reflection and say thank you")
+    if relationship.status == Relationship.Status.PAUSED:
+        return _("Paused: resume when you are both ready")
+    if relationship.goal_count == 0:
+        if side == Side.MENTEE:
+            return _("Agree on your goals: add your first goal")
+        return _("Help %(name)s put their goals into words") % {"name": other.display_name}
+    if relationship.agreement_version is None:
+        return _("Draft your agreement")
+    mine = relationship.agreement_mentee_ok if side == Side.MENTEE else relationship.agreement_mentor_ok
+    theirs = relationship.agreement_mentor_ok if side == Side.MENTEE else relationship.agreement_mentee_ok
+    if mine is None:
+        return _("Accept the agreement")
+    if theirs is None:
+        return _("Waiting for %(name)s to accept the agreement") % {"name": other.display_name}
+    return _("Schedule your first meeting")
+
+
+def relationships_of(*, user: User) -> list[Relationship]:
+    relationships = with_progress(Relationship.objects.filter(Q(mentee=user) | Q(mentor=user)), viewer=user).order_by(
+        "-created_at"
+    )
+    result = list(relationships)
+    for relationship in result:
+        relationship.next_step = next_step(relationship, viewer_id=user.pk)
+        relationship.other = relationship.mentor if relationship.mentee_id == user.pk else relationship.mentee
+    return result
+
+
+@dataclass
+class RelationshipPage:
+    """Everything the shared page shows. Private notes are the viewer's own; admins get counts only."""
+
+    goals: list[Goal]
+    agreement: Agreement | None
+    agreement_versions: list[Agreement]
+    advocacy: list[AdvocacyAction]
+    my_notes: list[PrivateNote]
+    my_reflection: Reflection | None
+    activity: list[object]
+
+
+def relationship_page(*, relationship: Relationship, side: str, viewer: User) -> RelationshipPage:
+    goals = relationship.goals.prefetch_related(
+        Prefetch("milestones", Milestone.objects.order_by("due_on", "pk")),
+        "comments__author",
+    )
+    if side == Side.ADMIN:
+        # HR sees only the goals the mentee chose to share, and no comments on them.
+        goals = relationship.goals.filter(shared_with_program=True).prefetch_related(None)
+    agreements = list(relationship.agreements.select_related("drafted_by"))
+    return RelationshipPage(
+        goals=list(goals),
+        agreement=agreements[0] if agreements else None,
+        agreement_versions=agreements,
+        advocacy=list(relationship.advocacy.all()) if relationship.is_sponsorship else [],
+        my_notes=list(relationship.private_notes.filter(author=viewer)) if side != Side.ADMIN else [],
+        my_reflection=relationship.reflections.filter(author=viewer).first(),
+        activity=list(relationship.activity.select_related("actor")[:30]),
+    )
+
+
+def program_relationships(*, program: Program, status: str = "") -> QuerySet[Relationship]:
+    relationships = program.relationships.select_related("mentee", "mentor").annotate(
+        goal_count=Count("goals", distinct=True),
+        agreement_accepted=Exists(
+            Agreement.objects.filter(
+                relationship=OuterRef("pk"), mentee_accepted_at__isnull=False, mentor_accepted_at__isnull=False
+            )
+        ),
+    )
+    if status:
+        relationships = relationships.filter(status=status)
+    return relationships.order_by("mentee__full_name", "pk")
+
+
+@dataclass
+class ProgramHealth:
+    by_status: dict[str, int]
+    advocacy: list[dict[str, object]]
+    average_rating: float | None
+    ratings: int
+
+
+def program_health(*, program: Program) -> ProgramHealth:
+    """Counts and outcomes for HR: never the text people wrote."""
+    by_status = {
+        row["status"]: row["n"] for row in program.relationships.values("status").annotate(n=Count("pk")).order_by()
+    }
+    advocacy = list(
+        AdvocacyAction.objects.filter(relationship__program=program)
+        .values("kind", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by("kind", "outcome")
+    )
+    kinds, outcomes = dict(AdvocacyAction.Kind.choices), dict(AdvocacyAction.Outcome.choices)
+    for row in advocacy:
+        row["kind_label"], row["outcome_label"] = kinds[row["kind"]], outcomes[row["outcome"]]
+    rating = Reflection.objects.filter(relationship__program=program).aggregate(avg=Avg("rating"), n=Count("pk"))
+    return ProgramHealth(by_status=by_status, advocacy=advocacy, average_rating=rating["avg"], ratings=rating["n"])
+
+
+def pairing_candidates(*, program: Program) -> tuple[QuerySet[User], QuerySet[User]]:
+    """Approved mentees without an open relationship, and approved mentors or sponsors."""
+    approved = Enrollment.objects.filter(program=program, status=Enrollment.Status.APPROVED)
+    helper_role = Enrollment.Role.SPONSOR if program.kind == Program.Kind.SPONSORSHIP else Enrollment.Role.MENTOR
+    busy = Relationship.objects.filter(program=program, status__in=Relationship.OPEN_STATUSES).values("mentee")
+    mentees = User.objects.filter(pk__in=approved.filter(role=Enrollment.Role.MENTEE).values("user")).exclude(
+        pk__in=busy
+    )
+    mentors = User.objects.filter(pk__in=approved.filter(role=helper_role).values("user"))
+    return mentees.order_by("full_name"), mentors.order_by("full_name")

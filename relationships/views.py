@@ -1,0 +1,390 @@
+"""The shared relationship page and every write on it. Views bind a form, call one service, redirect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from relationships import selectors, services
+from relationships.forms import (
+    AdvocacyForm,
+    AgreementForm,
+    CommentForm,
+    EndForm,
+    FollowupForm,
+    GoalForm,
+    MilestoneForm,
+    NoteForm,
+    PauseForm,
+    ReflectionForm,
+)
+from relationships.models import Agreement, Milestone, Relationship, Side
+
+
+def _back(relationship: Relationship, anchor: str = "") -> HttpResponse:
+    return redirect(relationship.get_absolute_url() + (f"#{anchor}" if anchor else ""))
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    """Run a service; show its refusal as a message where the person is instead of an error page."""
+    try:
+        action()
+    except services.RelationshipError as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+@require_GET
+def relationship_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "relationships/list.html", {"relationships": selectors.relationships_of(user=request.user)})
+
+
+@login_required
+@require_GET
+def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    page = selectors.relationship_page(relationship=relationship, side=side, viewer=request.user)
+    next_step = ""
+    if side != Side.ADMIN:
+        annotated = selectors.with_progress(Relationship.objects.filter(pk=relationship.pk), viewer=request.user).get()
+        next_step = selectors.next_step(annotated, viewer_id=request.user.pk)
+    context = {
+        "next_step": next_step,
+        "relationship": relationship,
+        "side": side,
+        "is_admin_view": side == Side.ADMIN,
+        "page": page,
+        "note_form": NoteForm(),
+        "comment_form": CommentForm(),
+        "milestone_form": MilestoneForm(),
+        "pause_form": PauseForm(),
+        "followup_form": FollowupForm(),
+        "agreement_accepted_by_me": page.agreement.accepted_by(side) if page.agreement else False,
+    }
+    return render(request, "relationships/detail.html", context)
+
+
+# -- goals -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, pk: int, goal_id: int | None = None) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    goal = None
+    if goal_id is not None:
+        goal = relationship.goals.filter(pk=goal_id).first()
+        if goal is None:
+            raise Http404("No such goal")
+    if side != Side.MENTEE or not relationship.is_open:
+        messages.error(request, _("Goals belong to the mentee; only they can add or change them."))
+        return _back(relationship, "goals")
+    form = GoalForm(request.POST or None, instance=goal, program=relationship.program)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in GoalForm.Meta.fields}
+        saved = _attempt(
+            request,
+            lambda: services.goal_save(relationship=relationship, side=side, actor=request.user, goal=goal, **fields),
+            _("Goal saved."),
+        )
+        if saved:
+            return _back(relationship, "goals")
+    return render(request, "relationships/goal_form.html", {"relationship": relationship, "form": form, "goal": goal})
+
+
+@login_required
+@require_POST
+def goal_comment(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    goal = relationship.goals.filter(pk=goal_id).first()
+    if goal is None or side == Side.ADMIN:
+        raise Http404("No such goal")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.goal_comment(goal=goal, side=side, actor=request.user, body=form.cleaned_data["body"]),
+            _("Comment posted."),
+        )
+    else:
+        messages.error(request, _("Write something before posting the comment."))
+    return _back(relationship, f"goal-{goal.pk}")
+
+
+@login_required
+@require_POST
+def milestone_add(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    goal = relationship.goals.filter(pk=goal_id).first()
+    if goal is None or side == Side.ADMIN:
+        raise Http404("No such goal")
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.milestone_add(goal=goal, side=side, **form.cleaned_data),
+            _("Milestone added."),
+        )
+    else:
+        messages.error(request, _("A milestone needs a title (and a valid date, if you give one)."))
+    return _back(relationship, f"goal-{goal.pk}")
+
+
+@login_required
+@require_POST
+def milestone_toggle(request: HttpRequest, pk: int, milestone_id: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    milestone = Milestone.objects.filter(pk=milestone_id, goal__relationship=relationship).first()
+    if milestone is None or side == Side.ADMIN:
+        raise Http404("No such milestone")
+    _attempt(request, lambda: services.milestone_toggle(milestone=milestone, side=side), _("Milestone updated."))
+    return _back(relationship, f"goal-{milestone.goal_id}")
+
+
+# -- agreement ---------------------------------------------------------------------------------------------
+
+
+def _agreement_defaults(relationship: Relationship) -> Agreement:
+    """A first draft pre-filled from the program, so nobody starts from a blank page."""
+    program = relationship.program
+    return Agreement(
+        relationship=relationship,
+        cadence=program.default_cadence,
+        meeting_minutes=program.default_meeting_minutes,
+        channels=[
+            {"channel": _("Video call"), "purpose": _("our regular meetings")},
+            {"channel": _("Chat"), "purpose": _("quick questions between meetings")},
+        ],
+        confidentiality=_("What we discuss stays between us unless we both agree otherwise."),
+        ends_on=relationship.planned_end_on,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    if side == Side.ADMIN or not relationship.is_open:
+        messages.error(request, _("Only the two people in the relationship draft the agreement."))
+        return _back(relationship, "agreement")
+    current = relationship.agreements.first()
+    base = current or _agreement_defaults(relationship)
+    if current and current.has_acceptance:
+        # Editing an accepted version starts from a copy; the saved result becomes the next version.
+        base.pk = None
+    form = AgreementForm(request.POST or None, instance=base)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in AgreementForm.Meta.fields}
+        fields["channels"] = form.cleaned_data["channels_text"]
+        saved = _attempt(
+            request,
+            lambda: services.agreement_save(relationship=relationship, side=side, actor=request.user, **fields),
+            _("Agreement saved. It takes effect when you both accept it."),
+        )
+        if saved:
+            return _back(relationship, "agreement")
+    context = {"relationship": relationship, "form": form, "current": current}
+    return render(request, "relationships/agreement_form.html", context)
+
+
+@login_required
+@require_POST
+def agreement_accept(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    agreement = relationship.agreements.filter(version=version).first()
+    if agreement is None:
+        raise Http404("No such agreement")
+    _attempt(
+        request,
+        lambda: services.agreement_accept(agreement=agreement, side=side, actor=request.user),
+        _("You accepted the agreement."),
+    )
+    return _back(relationship, "agreement")
+
+
+@login_required
+@require_GET
+def agreement_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    if side == Side.ADMIN:
+        raise Http404("Agreements are private to the pair")
+    agreement = relationship.agreements.filter(version=version).first()
+    if agreement is None:
+        raise Http404("No such agreement")
+    return render(
+        request, "relationships/agreement_version.html", {"relationship": relationship, "agreement": agreement}
+    )
+
+
+# -- sponsorship advocacy ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advocacy_edit(request: HttpRequest, pk: int, action_id: int | None = None) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    action = None
+    if action_id is not None:
+        action = relationship.advocacy.filter(pk=action_id).first()
+        if action is None:
+            raise Http404("No such action")
+    if side != Side.MENTOR or not relationship.is_sponsorship or not relationship.is_open:
+        messages.error(request, _("Only the sponsor records advocacy."))
+        return _back(relationship, "advocacy")
+    form = AdvocacyForm(request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            request,
+            lambda: services.advocacy_save(
+                relationship=relationship, side=side, actor=request.user, action=action, **form.cleaned_data
+            ),
+            _("Advocacy saved."),
+        )
+        if saved:
+            return _back(relationship, "advocacy")
+    return render(
+        request, "relationships/advocacy_form.html", {"relationship": relationship, "form": form, "action": action}
+    )
+
+
+@login_required
+@require_POST
+def advocacy_followup(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    action = relationship.advocacy.filter(pk=action_id).first()
+    if action is None or side == Side.ADMIN:
+        raise Http404("No such action")
+    form = FollowupForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.advocacy_followup(
+                action=action, side=side, actor=request.user, text=form.cleaned_data["text"]
+            ),
+            _("Thank you, your note is added."),
+        )
+    else:
+        messages.error(request, _("Write what followed before saving."))
+    return _back(relationship, "advocacy")
+
+
+# -- private notes -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.private_note_add(
+                relationship=relationship, side=side, actor=request.user, body=form.cleaned_data["body"]
+            ),
+            _("Private note saved."),
+        )
+    else:
+        messages.error(request, _("The note is empty or too long."))
+    return _back(relationship, "notes")
+
+
+@login_required
+@require_POST
+def note_delete(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
+    relationship, _side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    note = relationship.private_notes.filter(pk=note_id, author=request.user).first()
+    if note is None:
+        raise Http404("No such note")
+    _attempt(request, lambda: services.private_note_delete(note=note, actor=request.user), _("Note deleted."))
+    return _back(relationship, "notes")
+
+
+# -- pause, resume, end, reflect ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def relationship_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    form = PauseForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _attempt(
+        request,
+        lambda: services.relationship_pause(relationship=relationship, side=side, actor=request.user, reason=reason),
+        _("The relationship is paused."),
+    )
+    return _back(relationship)
+
+
+@login_required
+@require_POST
+def relationship_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    _attempt(
+        request,
+        lambda: services.relationship_resume(relationship=relationship, side=side, actor=request.user),
+        _("Welcome back: the relationship is resumed."),
+    )
+    return _back(relationship)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_end(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    if not relationship.is_open:
+        messages.info(request, _("This relationship has already ended."))
+        return _back(relationship)
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ended = _attempt(
+            request,
+            lambda: services.relationship_end(
+                relationship=relationship,
+                side=side,
+                actor=request.user,
+                completed=form.cleaned_data["outcome"] == "completed",
+                reason=form.cleaned_data["reason"],
+            ),
+            _("The relationship has ended."),
+        )
+        if ended:
+            if side == Side.ADMIN:
+                return _back(relationship)
+            return redirect("relationships:reflect", pk=relationship.pk)
+    return render(request, "relationships/end_form.html", {"relationship": relationship, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reflection(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
+    if side == Side.ADMIN:
+        raise Http404("Reflections are written by the pair")
+    if relationship.is_open or relationship.reflections.filter(author=request.user).exists():
+        return _back(relationship)
+    form = ReflectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = services.ReflectionInput(**{name: form.cleaned_data[name] for name in ReflectionForm.Meta.fields})
+        saved = _attempt(
+            request,
+            lambda: services.reflection_save(relationship=relationship, side=side, actor=request.user, data=data),
+            _("Thank you for your reflection."),
+        )
+        if saved:
+            return _back(relationship)
+    other = relationship.mentor if side == Side.MENTEE else relationship.mentee
+    return render(
+        request, "relationships/reflection_form.html", {"relationship": relationship, "form": form, "other": other}
+    )

@@ -1,0 +1,58 @@
+"""HR's view of a program's relationships: health in counts, the list, and pairing people by hand."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from programs.selectors import get_program_for_admin
+from relationships import selectors, services
+from relationships.forms import PairForm
+from relationships.models import Relationship
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_relationships(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_admin(user=request.user, slug=slug)
+    mentees, mentors = selectors.pairing_candidates(program=program)
+    form = PairForm(request.POST or None, mentees=mentees, mentors=mentors)
+    if request.method == "POST" and form.is_valid():
+        try:
+            relationship = services.relationship_create(
+                program=program,
+                mentee=form.cleaned_data["mentee"],
+                mentor=form.cleaned_data["mentor"],
+                created_by=request.user,
+            )
+        except services.RelationshipError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Paired: %(pair)s. Both have been told.") % {"pair": relationship})
+            return redirect("program_relationships:program", slug=program.slug)
+    status = request.GET.get("status", "")
+    if status not in Relationship.Status.values:
+        status = ""
+    page = Paginator(selectors.program_relationships(program=program, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    health = selectors.program_health(program=program)
+    context = {
+        "status_counts": [
+            (value, label, health.by_status.get(value, 0)) for value, label in Relationship.Status.choices
+        ],
+        "program": program,
+        "form": form,
+        "page": page,
+        "status": status,
+        "statuses": Relationship.Status.choices,
+        "health": health,
+    }
+    return render(request, "relationships/program_relationships.html", context)
