@@ -14,6 +14,7 @@ app.autodiscover_tasks()
 # Periodic scans are declared here, in code, so that every deployment runs the same schedule.
 app.conf.beat_schedule = {
     "flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0},
+    "extend-meeting-horizon": {"task": "meetings.extend_horizon", "schedule": 6 * 3600.0},
 }
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from meetings.selectors import open_action_items, upcoming_meetings
 from mentorship.accounts.models import User
 from mentorship.accounts.services import profile_ensure
 from programs.selectors import my_enrollments, programs_administered_by
@@ -61,11 +62,15 @@ def home_sections(*, user: User) -> list[HomeSection]:
             key="meetings",
             title=_("Upcoming meetings"),
             empty_text=_("No meetings scheduled. Meetings you plan with your match will be listed here."),
+            items=upcoming_meetings(user=user),
+            template="meetings/_home_meetings.html",
         ),
         HomeSection(
             key="actions",
             title=_("Open action items"),
             empty_text=_("Nothing to follow up on. Action items agreed in meetings show up here, overdue first."),
+            items=open_action_items(user=user),
+            template="meetings/_action_items.html",
         ),
     ]
 

@@ -174,6 +174,10 @@ MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Mentorship")
 # Demo data: `seed_demo` runs these after creating the demo people, in the order data flows.
 DEMO_SEEDERS = ["programs.demo.seed_programs", "relationships.demo.seed_relationships"]
 
+# Sections that higher apps add to pages of lower ones, so that imports keep flowing one way.
+RELATIONSHIP_PANELS = ["meetings.panels.relationship_panel"]
+PROFILE_PANELS = ["meetings.panels.profile_panel"]
+
 # Forms and front end --------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from meetings import views as meetings_views
 from mentorship import home
 from mentorship.accounts import views as account_views
 
@@ -15,5 +16,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("programs/", include("relationships.urls_program")),
     path("relationships/", include("relationships.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("calendar/<str:token>.ics", meetings_views.feed, name="calendar_feed"),
     path("admin/", admin.site.urls),
 ]

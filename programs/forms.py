@@ -7,6 +7,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -84,9 +85,13 @@ class ProgramForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["administrators"].queryset = program_admin_users()
-        self.fields["default_meeting_minutes"].min_value = 15
-        self.fields["default_meeting_minutes"].max_value = 240
-        self.fields["default_meeting_minutes"].widget.attrs.update(min=15, max=240, step=5)
+        # Validators, not min_value/max_value (read only while a field is built), so an out-of-range value
+        # is explained on its field instead of by the name of the database constraint it breaks.
+        minutes = self.fields["default_meeting_minutes"]
+        minutes.validators += [MinValueValidator(15), MaxValueValidator(240)]
+        minutes.widget.attrs.update(min=15, max=240, step=5)
+        self.fields["default_relationship_months"].validators.append(MinValueValidator(1))
+        self.fields["default_relationship_months"].widget.attrs.update(min=1)
         self.fields["default_mentor_capacity"].widget.attrs.update(min=0, max=20)
         if self.instance.pk:
             self.fields["administrators"].initial = list(self.instance.administrators.values_list("pk", flat=True))

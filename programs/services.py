@@ -6,11 +6,12 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -131,11 +132,15 @@ def invitations_send(
     if program.status not in (Program.Status.OPEN, Program.Status.RUNNING):
         raise ProgramError(_("Open enrollment or start the program before inviting people."))
     report = InviteReport(errors=list(errors))
+    # Addresses are compared in lower case, as the invitation_once_per_role constraint compares them.
+    rows = [replace(row, email=row.email.strip().lower()) for row in rows]
     emails_wanted = {row.email for row in rows}
     users = {user.email: user for user in User.objects.filter(email__in=emails_wanted)}
-    invited = set(program.invitations.filter(email__in=emails_wanted).values_list("email", "role")) | set(
-        program.enrollments.filter(user__email__in=emails_wanted).values_list("user__email", "role")
-    )
+    invited = set(
+        program.invitations.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails_wanted)
+        .values_list("email_lower", "role")
+    ) | set(program.enrollments.filter(user__email__in=emails_wanted).values_list("user__email", "role"))
     for row in rows:
         if row.role not in program.roles:
             report.errors.append((row.line, _("%(role)s is not a role in this program.") % {"role": row.role}))
@@ -181,8 +186,11 @@ def _enroll_invited(*, invitation: Invitation, user: User) -> Enrollment:
     if not created and enrollment.status == Enrollment.Status.WITHDRAWN:
         enrollment.status = Enrollment.Status.INVITED
         enrollment.save(update_fields=["status", "updated_at"])
-    invitation.enrollment = enrollment
-    invitation.save(update_fields=["enrollment"])
+    # An enrollment answers one invitation; a second one for the same role (another address of the
+    # same person) stays unlinked instead of breaking the one-to-one link.
+    if not Invitation.objects.filter(enrollment=enrollment).exclude(pk=invitation.pk).exists():
+        invitation.enrollment = enrollment
+        invitation.save(update_fields=["enrollment"])
     if invitation.is_external:
         Profile.objects.filter(user=user).update(is_external=True)
     return enrollment

@@ -90,7 +90,7 @@ def enrollment_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     return redirect(enrollment.program)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_for_token(token=token)
     if invitation is None:
@@ -98,6 +98,11 @@ def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         # Kept for after signup or login, when the account takes the invitation up.
         request.session[services.INVITATION_SESSION_KEY] = token
+        return render(request, "programs/invitation_landing.html", {"invitation": invitation})
+    if invitation.enrollment is not None and invitation.enrollment.user_id != request.user.pk:
+        raise Http404("No such invitation")
+    if request.method == "GET":
+        # Taking the invitation up enrolls the account, and a GET never writes: the page asks for a POST.
         return render(request, "programs/invitation_landing.html", {"invitation": invitation})
     try:
         services.invitation_claim(invitation=invitation, user=request.user)

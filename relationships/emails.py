@@ -46,8 +46,10 @@ def status_changed(*, relationship: Relationship, actor: User) -> None:
     for person in (relationship.mentee, relationship.mentor):
         if person.pk == actor.pk:
             continue
+        # The key names this change: pausing, resuming and pausing again within a second are three notices.
+        changed_at = relationship.updated_at.isoformat()
         email_queue(
-            key=f"relationship-{relationship.status}:{relationship.pk}:{relationship.updated_at.timestamp():.0f}:{person.pk}",
+            key=f"relationship-{relationship.status}:{relationship.pk}:{changed_at}:{person.pk}",
             kind="relationship_status",
             to=person.email,
             template="relationship-status",

@@ -7,6 +7,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.accounts.models import User
@@ -105,8 +106,9 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting_minutes"].min_value = 15
-        self.fields["meeting_minutes"].max_value = 240
+        # Setting min_value after the field is built adds no validator; without these, a bad length reached the
+        # database constraint and came back as a cryptic "constraint violated" error.
+        self.fields["meeting_minutes"].validators += [MinValueValidator(15), MaxValueValidator(240)]
         if self.instance.pk or self.instance.channels:
             self.fields["channels_text"].initial = "\n".join(
                 f"{c['channel']}: {c['purpose']}" if c.get("purpose") else c["channel"] for c in self.instance.channels

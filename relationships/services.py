@@ -363,7 +363,9 @@ def relationship_end(
     relationship.ended_on = timezone.localdate()
     relationship.end_reason = reason.strip()
     relationship.ended_by = actor
-    relationship.save(update_fields=["status", "ended_on", "end_reason", "ended_by", "updated_at"])
+    # Ending a paused relationship: the pause reason is history, not why it ended (the email shows both).
+    relationship.paused_reason = ""
+    relationship.save(update_fields=["status", "ended_on", "end_reason", "ended_by", "paused_reason", "updated_at"])
     _log(
         relationship,
         actor,

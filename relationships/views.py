@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -58,7 +60,12 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if side != Side.ADMIN:
         annotated = selectors.with_progress(Relationship.objects.filter(pk=relationship.pk), viewer=request.user).get()
         next_step = selectors.next_step(annotated, viewer_id=request.user.pk)
+    panels = [
+        import_string(path)(relationship=relationship, side=side, viewer=request.user)
+        for path in settings.RELATIONSHIP_PANELS
+    ]
     context = {
+        "panels": panels,
         "next_step": next_step,
         "relationship": relationship,
         "side": side,

@@ -1,0 +1,41 @@
+"""Emails about meetings, queued in the notifications outbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from meetings.models import Meeting, MeetingSeries
+from mentorship.accounts.models import User
+from mentorship.notifications.services import email_queue
+
+
+def meeting_scheduled(*, actor: User, series: MeetingSeries | None = None, meeting: Meeting | None = None) -> None:
+    """Tell the other person a meeting or a series was planned, with the link to add it to their calendar."""
+    subject = series or meeting
+    assert subject is not None
+    relationship = subject.relationship
+    other = relationship.mentor if actor.pk == relationship.mentee_id else relationship.mentee
+    kind = "series" if series else "meeting"
+    email_queue(
+        key=f"meeting-scheduled:{kind}:{subject.pk}:{other.pk}",
+        kind="meeting_scheduled",
+        to=other.email,
+        template="meeting-scheduled",
+        context={
+            "series": series,
+            "meeting": meeting,
+            "actor": actor,
+            "person": other,
+            "link": f"{settings.SITE_URL}{relationship.get_absolute_url()}#meetings",
+        },
+    )
+
+
+def meeting_thanks(*, meeting: Meeting, author: User, recipient: User, message: str) -> None:
+    email_queue(
+        key=f"meeting-thanks:{meeting.pk}:{author.pk}",
+        kind="meeting_thanks",
+        to=recipient.email,
+        template="meeting-thanks",
+        context={"meeting": meeting, "author": author, "person": recipient, "message": message},
+    )

@@ -1,0 +1,279 @@
+"""Forms for scheduling, preparing and wrapping up meetings."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.links import MeetingLinkError, validate_meeting_link
+from meetings.models import PROVIDER_CHOICES, ActionItem, Meeting
+from meetings.recurrence import (
+    Ending,
+    Frequency,
+    ScheduleChoice,
+    ScheduleError,
+    validate_local_start,
+    validate_schedule,
+)
+from mentorship.accounts.forms import time_zone_choices
+from mentorship.accounts.models import User
+from programs.models import Cadence
+from relationships.models import Relationship
+
+ONCE = "once"
+FREQUENCY_CHOICES = [
+    (ONCE, _("Just once")),
+    (Frequency.WEEKLY, _("Every week")),
+    (Frequency.BIWEEKLY, _("Every two weeks")),
+    (Frequency.MONTHLY_WEEKDAY, _("Monthly, on the same weekday (e.g. 2nd Tuesday)")),
+    (Frequency.MONTHLY_DAY, _("Monthly, on the same day of the month")),
+    (Frequency.MONTHLY_LAST_DAY, _("Monthly, on the last day")),
+    (Frequency.CUSTOM, _("Custom rule (RRULE)")),
+]
+# What the schedule form suggests for each agreed cadence.
+CADENCE_SUGGESTION = {
+    Cadence.WEEKLY: (Frequency.WEEKLY, ""),
+    Cadence.BIWEEKLY: (Frequency.BIWEEKLY, ""),
+    Cadence.MONTHLY: (Frequency.MONTHLY_WEEKDAY, ""),
+    Cadence.QUARTERLY: (Frequency.CUSTOM, "FREQ=MONTHLY;INTERVAL=3"),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class PlaceFields(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120, initial=_("Mentoring meeting"))
+    provider = forms.ChoiceField(label=_("Where"), choices=PROVIDER_CHOICES)
+    location = forms.CharField(
+        label=_("Link or place"),
+        max_length=500,
+        help_text=_("The meeting link for video calls, a phone number, or the place you meet."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("provider") and data.get("location"):
+            try:
+                data["location"] = validate_meeting_link(data["provider"], data["location"]).value
+            except MeetingLinkError as exc:
+                self.add_error("location", exc.message)
+        return data
+
+
+def _set_schedule_error(form: forms.Form, exc: ScheduleError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+class ScheduleForm(PlaceFields):
+    frequency = forms.ChoiceField(label=_("How often"), choices=FREQUENCY_CHOICES)
+    first_date = forms.DateField(label=_("First meeting on"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=5, max_value=480, initial=60)
+    ending = forms.ChoiceField(
+        label=_("Until"),
+        choices=[
+            (Ending.NEVER, _("As long as the relationship lasts")),
+            (Ending.ON_DATE, _("A date")),
+            (Ending.AFTER_COUNT, _("A number of meetings")),
+        ],
+        initial=Ending.NEVER,
+    )
+    until_date = forms.DateField(label=_("Last date"), required=False, widget=DateInput())
+    count = forms.IntegerField(label=_("Number of meetings"), required=False)
+    custom_rule = forms.CharField(
+        label=_("Custom rule"),
+        required=False,
+        max_length=500,
+        help_text=_("An RFC 5545 RRULE, e.g. FREQ=MONTHLY;INTERVAL=3"),
+    )
+
+    field_order = [
+        "title",
+        "frequency",
+        "first_date",
+        "start_time",
+        "zone",
+        "duration_minutes",
+        "ending",
+        "until_date",
+        "count",
+        "custom_rule",
+        "provider",
+        "location",
+    ]
+
+    def __init__(self, *args: Any, relationship: Relationship, viewer: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agreement = relationship.agreements.first()
+        zone = viewer.profile.time_zone
+        self.fields["zone"].initial = zone
+        if agreement is not None:
+            frequency, rule = CADENCE_SUGGESTION[Cadence(agreement.cadence)]
+            self.fields["frequency"].initial = frequency
+            self.fields["custom_rule"].initial = rule
+            self.fields["duration_minutes"].initial = agreement.meeting_minutes
+            self.fields["frequency"].help_text = _("Suggested from your agreement: %(cadence)s.") % {
+                "cadence": agreement.get_cadence_display().lower()
+            }
+        else:
+            self.fields["frequency"].initial = Frequency.MONTHLY_WEEKDAY
+            self.fields["duration_minutes"].initial = relationship.program.default_meeting_minutes
+        self.fields["start_time"].initial = datetime.time(9, 0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        if data["frequency"] == ONCE:
+            try:
+                validate_local_start(datetime.datetime.combine(data["first_date"], data["start_time"]), data["zone"])
+            except ScheduleError as exc:
+                _set_schedule_error(self, exc)
+            return data
+        try:
+            validate_schedule(self.choice())
+        except ScheduleError as exc:
+            _set_schedule_error(self, exc)
+        return data
+
+    @property
+    def is_once(self) -> bool:
+        return self.cleaned_data["frequency"] == ONCE
+
+    def choice(self) -> ScheduleChoice:
+        data = self.cleaned_data
+        return ScheduleChoice(
+            frequency=Frequency(data["frequency"]),
+            first_date=data["first_date"],
+            start_time=data["start_time"],
+            zone=data["zone"],
+            duration_minutes=data["duration_minutes"],
+            ending=Ending(data["ending"]),
+            until_date=data.get("until_date"),
+            count=data.get("count"),
+            custom_rule=data.get("custom_rule", ""),
+        )
+
+
+class MeetingForm(PlaceFields):
+    """Move or relocate one meeting."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=5, max_value=480)
+
+    field_order = ["title", "date", "start_time", "zone", "duration_minutes", "provider", "location"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:
+            try:
+                validate_local_start(self.start_local(), data["zone"])
+            except ScheduleError as exc:
+                _set_schedule_error(self, exc)
+        return data
+
+    def start_local(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.cleaned_data["date"], self.cleaned_data["start_time"])
+
+    @classmethod
+    def for_meeting(cls, meeting: Meeting, data: Any = None) -> MeetingForm:
+        local = meeting.local_start
+        return cls(
+            data,
+            initial={
+                "title": meeting.title,
+                "date": local.date(),
+                "start_time": local.time().replace(tzinfo=None),
+                "zone": meeting.zone,
+                "duration_minutes": meeting.duration_minutes,
+                "provider": meeting.provider,
+                "location": meeting.location,
+            },
+        )
+
+
+class AgendaForm(forms.Form):
+    text = forms.CharField(label=_("Topic"), max_length=300)
+    needs_extra_time = forms.BooleanField(label=_("Needs extra time (goes first)"), required=False)
+
+
+class WrapUpForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("How did it go?"),
+        choices=[
+            (Meeting.Status.HELD, _("We met")),
+            (Meeting.Status.MISSED, _("We missed it")),
+            (Meeting.Status.CANCELLED, _("It was cancelled")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Meeting.Status.HELD,
+    )
+    shared_notes = forms.CharField(
+        label=_("Shared notes"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea({"rows": 4}),
+        help_text=_("Both of you see these."),
+    )
+    private_note = forms.CharField(
+        label=_("My private notes"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_("Only you see these."),
+    )
+    rating = forms.TypedChoiceField(
+        label=_("How useful was this meeting for you?"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(5, "5"), (4, "4"), (3, "3"), (2, "2"), (1, "1")],
+        widget=forms.RadioSelect,
+        help_text=_("5 is most useful. The program team sees only averages."),
+    )
+    comment = forms.CharField(label=_("Feedback comment"), required=False, max_length=2000)
+    thank_you = forms.CharField(
+        label=_("Say thanks (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea({"rows": 2}),
+        help_text=_("We email it to the other person."),
+    )
+
+
+class ActionItemForm(forms.Form):
+    description = forms.CharField(label=_("Action item"), max_length=300)
+    owner = forms.ChoiceField(label=_("Who"))
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+    resource_url = forms.URLField(
+        label=_("Link to a shared resource"), required=False, max_length=500, assume_scheme="https"
+    )
+
+    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.relationship = relationship
+        self.fields["owner"].choices = [
+            (relationship.mentee_id, relationship.mentee.display_name),
+            (relationship.mentor_id, relationship.mentor.display_name),
+        ]
+
+    def chosen_owner(self) -> User:
+        owner_id = int(self.cleaned_data["owner"])
+        return self.relationship.mentee if owner_id == self.relationship.mentee_id else self.relationship.mentor
+
+
+class ActionItemStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionItem.Status.choices)

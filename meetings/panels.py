@@ -1,0 +1,37 @@
+"""Sections that meetings contribute to pages of other apps (see settings.RELATIONSHIP_PANELS, PROFILE_PANELS).
+
+Apps lower in the data flow cannot import meetings, so they ask settings for these functions by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Avg, Count
+
+from meetings import selectors
+from meetings.models import CalendarFeed, Meeting, MeetingFeedback
+from mentorship.accounts.models import User
+from relationships.models import Relationship, Side
+
+
+def relationship_panel(*, relationship: Relationship, side: str, viewer: User) -> dict[str, Any]:
+    if side == Side.ADMIN:
+        # The program team sees that meetings happen and how useful they are on average, nothing more.
+        held = relationship.meetings.filter(status=Meeting.Status.HELD).count()
+        feedback = MeetingFeedback.objects.filter(meeting__relationship=relationship).aggregate(
+            avg=Avg("rating"), n=Count("pk")
+        )
+        return {"template": "meetings/_relationship_admin_panel.html", "held": held, "feedback": feedback}
+    upcoming, past = selectors.relationship_meetings(relationship=relationship)
+    return {
+        "template": "meetings/_relationship_panel.html",
+        "upcoming": upcoming,
+        "past": past,
+        "open_items": list(selectors.relationship_open_items(relationship=relationship)),
+        "series": list(relationship.series.filter(ended_at__isnull=True)),
+    }
+
+
+def profile_panel(*, user: User) -> dict[str, Any]:
+    return {"template": "meetings/_profile_panel.html", "feed": CalendarFeed.objects.filter(user=user).first()}

@@ -1,0 +1,450 @@
+"""Writes for meetings. Only the two people in a relationship schedule, prepare and wrap up its meetings."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings import emails
+from meetings.links import MeetingLinkError, validate_meeting_link
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    Meeting,
+    MeetingFeedback,
+    MeetingPrivateNote,
+    MeetingSeries,
+)
+from meetings.recurrence import ScheduleChoice, ScheduleError, build_rrule, expand, local_to_utc, validate_local_start
+from mentorship.accounts.models import User
+from relationships.models import Relationship, Side
+
+# How far ahead occurrences exist as rows; the daily task keeps this much in front of today.
+HORIZON = datetime.timedelta(days=400)
+
+
+class MeetingError(Exception):
+    """A request the rules refuse. ``field`` names the form field the message belongs to, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _require_party(side: str, relationship: Relationship) -> None:
+    if side not in (Side.MENTEE, Side.MENTOR):
+        raise MeetingError(_("Only the two people in the relationship plan its meetings."))
+    if not relationship.is_open:
+        raise MeetingError(_("This relationship has ended; its meetings can be read but not changed."))
+
+
+def _checked_location(provider: str, location: str) -> str:
+    try:
+        return validate_meeting_link(provider, location).value
+    except MeetingLinkError as exc:
+        raise MeetingError(exc.message, field="location") from None
+
+
+# -- series and occurrences --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    title: str
+    provider: str
+    location: str
+
+
+@transaction.atomic
+def series_create(
+    *, relationship: Relationship, side: str, actor: User, choice: ScheduleChoice, place: Place
+) -> MeetingSeries:
+    _require_party(side, relationship)
+    try:
+        rrule = build_rrule(choice)
+    except ScheduleError as exc:
+        raise MeetingError(exc.message, field=exc.field) from None
+    series = MeetingSeries.objects.create(
+        relationship=relationship,
+        organiser=actor,
+        title=place.title,
+        zone=choice.zone,
+        first_date=choice.first_date,
+        start_time=choice.start_time.replace(second=0, microsecond=0),
+        duration_minutes=choice.duration_minutes,
+        rrule=rrule,
+        provider=place.provider,
+        location=_checked_location(place.provider, place.location),
+    )
+    series_materialise(series=series, until=timezone.now() + HORIZON)
+    emails.meeting_scheduled(series=series, actor=actor)
+    return series
+
+
+def _occurrence_starts(
+    series: MeetingSeries, start: datetime.datetime, end: datetime.datetime
+) -> list[datetime.datetime]:
+    return expand(series.rrule, series.dtstart_local, series.zone, start, end)
+
+
+def series_materialise(*, series: MeetingSeries, until: datetime.datetime) -> int:
+    """Create the occurrence rows up to ``until``; rows that exist already are left untouched."""
+    since = series.materialised_until or local_to_utc(series.dtstart_local, series.zone)
+    if series.ended_at or since >= until:
+        return 0
+    duration = series.duration
+    rows = [
+        Meeting(
+            relationship_id=series.relationship_id,
+            series=series,
+            original_start=start,
+            start=start,
+            end=start + duration,
+            zone=series.zone,
+            title=series.title,
+            provider=series.provider,
+            location=series.location,
+            sequence=series.sequence,
+        )
+        for start in _occurrence_starts(series, since, until)
+    ]
+    Meeting.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    MeetingSeries.objects.filter(pk=series.pk).update(materialised_until=until)
+    series.materialised_until = until
+    return len(rows)
+
+
+def horizon_extend(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
+    """Keep every running series materialised HORIZON ahead. Returns how many occurrences were created."""
+    until = (now or timezone.now()) + HORIZON
+    created = 0
+    due = MeetingSeries.objects.filter(ended_at__isnull=True, materialised_until__lt=until - datetime.timedelta(days=1))
+    for series in due.select_related(None).iterator(chunk_size=batch):
+        created += series_materialise(series=series, until=until)
+    return created
+
+
+@transaction.atomic
+def series_update(
+    *, series: MeetingSeries, side: str, actor: User, choice: ScheduleChoice, place: Place
+) -> MeetingSeries:
+    """Change the schedule: future occurrences follow, except those already moved or cancelled on their own."""
+    _require_party(side, series.relationship)
+    try:
+        rrule = build_rrule(choice)
+    except ScheduleError as exc:
+        raise MeetingError(exc.message, field=exc.field) from None
+    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    series.title = place.title
+    series.zone = choice.zone
+    series.first_date = choice.first_date
+    series.start_time = choice.start_time.replace(second=0, microsecond=0)
+    series.duration_minutes = choice.duration_minutes
+    series.rrule = rrule
+    series.provider = place.provider
+    series.location = _checked_location(place.provider, place.location)
+    series.sequence = F("sequence") + 1
+    series.save()
+    series.refresh_from_db()
+
+    now = timezone.now()
+    until = max(series.materialised_until or now, now + HORIZON)
+    wanted = set(_occurrence_starts(series, now, until))
+    future = series.meetings.filter(start__gte=now, is_override=False, status=Meeting.Status.SCHEDULED)
+    stale = list(future.exclude(original_start__in=wanted))
+    if stale:
+        _carry_agenda_forward(stale, wanted)
+        Meeting.objects.filter(pk__in=[m.pk for m in stale]).delete()
+    future.filter(original_start__in=wanted).update(
+        end=F("start") + series.duration,
+        zone=series.zone,
+        title=series.title,
+        provider=series.provider,
+        location=series.location,
+        sequence=series.sequence,
+    )
+    # Rebuild the rows from now on; those kept above are skipped by the occurrence's unique key.
+    series.materialised_until = now
+    series_materialise(series=series, until=until)
+    return series
+
+
+def _carry_agenda_forward(stale: list[Meeting], wanted: set[datetime.datetime]) -> None:
+    """Topics added to occurrences that disappear move to the first meeting of the new schedule."""
+    if not wanted or not AgendaItem.objects.filter(meeting__in=stale).exists():
+        return
+    first = min(wanted)
+    series = stale[0].series
+    target, _created = Meeting.objects.get_or_create(
+        series=series,
+        original_start=first,
+        defaults={
+            "relationship_id": series.relationship_id,
+            "start": first,
+            "end": first + series.duration,
+            "zone": series.zone,
+            "title": series.title,
+            "provider": series.provider,
+            "location": series.location,
+            "sequence": series.sequence,
+        },
+    )
+    AgendaItem.objects.filter(meeting__in=stale).update(meeting=target)
+
+
+@transaction.atomic
+def series_end(*, series: MeetingSeries, side: str, actor: User) -> MeetingSeries:
+    """Stop the series: future occurrences are cancelled, and stay visible as cancelled."""
+    _require_party(side, series.relationship)
+    now = timezone.now()
+    series.ended_at = now
+    series.sequence += 1
+    series.save(update_fields=["ended_at", "sequence", "updated_at"])
+    series.meetings.filter(start__gte=now, status=Meeting.Status.SCHEDULED).update(
+        status=Meeting.Status.CANCELLED, is_override=True, sequence=F("sequence") + 1
+    )
+    return series
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    relationship: Relationship,
+    side: str,
+    actor: User,
+    start_local: datetime.datetime,
+    zone: str,
+    duration_minutes: int,
+    place: Place,
+) -> Meeting:
+    """A one-off meeting."""
+    _require_party(side, relationship)
+    start = _checked_start(start_local, zone)
+    meeting = Meeting.objects.create(
+        relationship=relationship,
+        start=start,
+        end=start + datetime.timedelta(minutes=duration_minutes),
+        zone=zone,
+        title=place.title,
+        provider=place.provider,
+        location=_checked_location(place.provider, place.location),
+    )
+    emails.meeting_scheduled(meeting=meeting, actor=actor)
+    return meeting
+
+
+def _checked_start(start_local: datetime.datetime, zone: str) -> datetime.datetime:
+    try:
+        validate_local_start(start_local.replace(tzinfo=None), zone)
+    except ScheduleError as exc:
+        raise MeetingError(exc.message, field="start_time" if exc.field != "zone" else "zone") from None
+    return local_to_utc(start_local.replace(tzinfo=None), zone)
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    side: str,
+    actor: User,
+    start_local: datetime.datetime,
+    zone: str,
+    duration_minutes: int,
+    place: Place,
+) -> Meeting:
+    """Move or relocate one meeting; an occurrence stops following its series from then on."""
+    _require_party(side, meeting.relationship)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise MeetingError(_("Only a scheduled meeting can be moved."))
+    start = _checked_start(start_local, zone)
+    meeting.start = start
+    meeting.end = start + datetime.timedelta(minutes=duration_minutes)
+    meeting.zone = zone
+    meeting.title = place.title
+    meeting.provider = place.provider
+    meeting.location = _checked_location(place.provider, place.location)
+    meeting.is_override = meeting.series_id is not None
+    meeting.sequence += 1
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, side: str, actor: User) -> Meeting:
+    _require_party(side, meeting.relationship)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise MeetingError(_("This meeting is not scheduled any more."))
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.is_override = meeting.series_id is not None
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "is_override", "sequence", "updated_at"])
+    return meeting
+
+
+# -- agenda ------------------------------------------------------------------------------------------------
+
+
+def agenda_add(*, meeting: Meeting, side: str, actor: User, text: str, needs_extra_time: bool) -> AgendaItem:
+    _require_party(side, meeting.relationship)
+    if not text.strip():
+        raise MeetingError(_("Write the topic first."), field="text")
+    last = meeting.agenda.aggregate(last=Max("position"))["last"]
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        author=actor,
+        text=text.strip(),
+        needs_extra_time=needs_extra_time,
+        position=(last or 0) + 1,
+    )
+
+
+@transaction.atomic
+def agenda_move(*, item: AgendaItem, side: str, direction: int) -> None:
+    """Swap a topic with its neighbour above (-1) or below (+1)."""
+    _require_party(side, item.meeting.relationship)
+    items = list(item.meeting.agenda.select_for_update())
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index + direction
+    if not 0 <= target < len(items):
+        return
+    ordered = items[:]
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, agenda_item in enumerate(ordered, start=1):
+        if agenda_item.position != position:
+            AgendaItem.objects.filter(pk=agenda_item.pk).update(position=position)
+
+
+def agenda_toggle_extra_time(*, item: AgendaItem, side: str) -> AgendaItem:
+    _require_party(side, item.meeting.relationship)
+    item.needs_extra_time = not item.needs_extra_time
+    item.save(update_fields=["needs_extra_time"])
+    return item
+
+
+def agenda_delete(*, item: AgendaItem, side: str, actor: User) -> None:
+    _require_party(side, item.meeting.relationship)
+    if item.author_id != actor.pk:
+        raise MeetingError(_("Only the person who added a topic can remove it."))
+    item.delete()
+
+
+# -- wrap-up -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrapUp:
+    status: str
+    shared_notes: str
+    private_note: str
+    rating: int | None
+    comment: str
+    thank_you: str
+
+
+@transaction.atomic
+def meeting_wrap_up(*, meeting: Meeting, side: str, actor: User, data: WrapUp) -> Meeting:
+    _require_party(side, meeting.relationship)
+    if data.status not in (Meeting.Status.HELD, Meeting.Status.MISSED, Meeting.Status.CANCELLED):
+        raise MeetingError(_("Say whether the meeting was held, missed or cancelled."), field="status")
+    if data.status == Meeting.Status.HELD and meeting.start > timezone.now():
+        raise MeetingError(_("A meeting that has not started yet cannot have been held."), field="status")
+    meeting.status = data.status
+    meeting.shared_notes = data.shared_notes.strip()
+    meeting.wrapped_up_at = meeting.wrapped_up_at or timezone.now()
+    if meeting.series_id and data.status == Meeting.Status.CANCELLED:
+        meeting.is_override = True
+        meeting.sequence += 1
+    meeting.save()
+    if data.private_note.strip():
+        MeetingPrivateNote.objects.update_or_create(
+            meeting=meeting, author=actor, defaults={"body": data.private_note.strip()}
+        )
+    else:
+        MeetingPrivateNote.objects.filter(meeting=meeting, author=actor).delete()
+    if data.rating is not None:
+        MeetingFeedback.objects.update_or_create(
+            meeting=meeting, author=actor, defaults={"rating": data.rating, "comment": data.comment.strip()}
+        )
+    if data.thank_you.strip():
+        other = User.objects.get(pk=meeting.relationship.other_person_id(actor.pk))
+        emails.meeting_thanks(meeting=meeting, author=actor, recipient=other, message=data.thank_you.strip())
+    return meeting
+
+
+# -- action items ------------------------------------------------------------------------------------------
+
+
+def action_item_add(
+    *,
+    relationship: Relationship,
+    side: str,
+    actor: User,
+    description: str,
+    owner: User,
+    due_on: datetime.date,
+    resource_url: str = "",
+    meeting: Meeting | None = None,
+) -> ActionItem:
+    _require_party(side, relationship)
+    if owner.pk not in (relationship.mentee_id, relationship.mentor_id):
+        raise MeetingError(_("An action item belongs to one of you two."), field="owner")
+    if not description.strip():
+        raise MeetingError(_("Say what needs doing."), field="description")
+    return ActionItem.objects.create(
+        relationship=relationship,
+        meeting=meeting,
+        description=description.strip(),
+        owner=owner,
+        due_on=due_on,
+        resource_url=resource_url.strip(),
+        created_by=actor,
+    )
+
+
+def action_item_set_status(*, item: ActionItem, side: str, status: str) -> ActionItem:
+    _require_party(side, item.relationship)
+    if status not in ActionItem.Status.values:
+        raise MeetingError(_("Unknown status."))
+    item.status = status
+    item.completed_at = timezone.now() if status == ActionItem.Status.DONE else None
+    item.save(update_fields=["status", "completed_at"])
+    return item
+
+
+# -- calendar feed -----------------------------------------------------------------------------------------
+
+
+def _feed_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_rotate(*, user: User) -> str:
+    """A new secret for the person's subscription URL; the old URL stops working at once."""
+    token = secrets.token_urlsafe(32)  # 256 random bits
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": _feed_hash(token)})
+    return token
+
+
+def calendar_feed_revoke(*, user: User) -> None:
+    CalendarFeed.objects.filter(user=user).delete()
+
+
+def calendar_feed_owner(*, token: str) -> User | None:
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=_feed_hash(token)).first()
+    if feed is None or not feed.user.is_active:
+        return None
+    return feed.user
+
+
+def overdue_first(items: Iterable[ActionItem]) -> list[ActionItem]:
+    return sorted(items, key=lambda item: (not item.is_overdue, item.due_on, item.pk))

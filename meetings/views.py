@@ -1,0 +1,352 @@
+"""Meeting pages: schedule, prepare the agenda, meet, wrap up, follow through; calendar files and the feed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from meetings import calendars, selectors, services
+from meetings.forms import ActionItemForm, AgendaForm, MeetingForm, ScheduleForm, WrapUpForm
+from meetings.models import ActionItem, AgendaItem, CalendarFeed, Meeting
+from relationships.selectors import get_relationship_for_user
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], success: str, form: Any = None) -> bool:
+    """Run a service; a refusal becomes a message on the form (or the page), never an error page."""
+    try:
+        action()
+    except services.MeetingError as exc:
+        if form is not None:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.error(request, str(exc))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _ics(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# -- scheduling --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule(request: HttpRequest, relationship_pk: int) -> HttpResponse:
+    relationship, side = get_relationship_for_user(user=request.user, pk=relationship_pk)
+    if side not in ("mentee", "mentor"):
+        raise Http404("Only the pair schedules meetings")
+    form = ScheduleForm(request.POST or None, relationship=relationship, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = services.Place(title=data["title"], provider=data["provider"], location=data["location"])
+        if form.is_once:
+            action = lambda: services.meeting_create(  # noqa: E731
+                relationship=relationship,
+                side=side,
+                actor=request.user,
+                start_local=form.choice().dtstart_local,
+                zone=data["zone"],
+                duration_minutes=data["duration_minutes"],
+                place=place,
+            )
+        else:
+            action = lambda: services.series_create(  # noqa: E731
+                relationship=relationship, side=side, actor=request.user, choice=form.choice(), place=place
+            )
+        if _attempt(request, action, _("Meeting scheduled."), form):
+            return redirect(relationship.get_absolute_url() + "#meetings")
+    return render(request, "meetings/schedule.html", {"relationship": relationship, "form": form, "series": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    series, side = selectors.get_series_for_user(user=request.user, pk=pk)
+    relationship = series.relationship
+    initial = {
+        "title": series.title,
+        "first_date": series.first_date,
+        "start_time": series.start_time,
+        "zone": series.zone,
+        "duration_minutes": series.duration_minutes,
+        "frequency": "custom",
+        "custom_rule": series.rrule,
+        "provider": series.provider,
+        "location": series.location,
+    }
+    form = ScheduleForm(request.POST or None, initial=initial, relationship=relationship, viewer=request.user)
+    form.fields["frequency"].choices = [c for c in form.fields["frequency"].choices if c[0] != "once"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = services.Place(title=data["title"], provider=data["provider"], location=data["location"])
+        if _attempt(
+            request,
+            lambda: services.series_update(
+                series=series, side=side, actor=request.user, choice=form.choice(), place=place
+            ),
+            _("Schedule updated. Meetings you moved or cancelled one by one keep their changes."),
+            form,
+        ):
+            return redirect(relationship.get_absolute_url() + "#meetings")
+    return render(request, "meetings/schedule.html", {"relationship": relationship, "form": form, "series": series})
+
+
+@login_required
+@require_POST
+def series_end(request: HttpRequest, pk: int) -> HttpResponse:
+    series, side = selectors.get_series_for_user(user=request.user, pk=pk)
+    _attempt(
+        request,
+        lambda: services.series_end(series=series, side=side, actor=request.user),
+        _("The series is stopped; its future meetings are cancelled."),
+    )
+    return redirect(series.relationship.get_absolute_url() + "#meetings")
+
+
+@login_required
+@require_GET
+def series_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    series, _side = selectors.get_series_for_user(user=request.user, pk=pk)
+    return _ics(calendars.series_ics(series), f"mentoring-series-{series.pk}.ics")
+
+
+# -- one meeting -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, side = selectors.get_meeting_for_user(user=request.user, pk=pk)
+    context = {
+        "meeting": meeting,
+        "relationship": meeting.relationship,
+        "side": side,
+        "agenda_form": AgendaForm(),
+        **selectors.meeting_page(meeting=meeting, viewer=request.user),
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+@login_required
+@require_GET
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _side = selectors.get_meeting_for_user(user=request.user, pk=pk)
+    return _ics(calendars.meeting_ics(meeting), f"mentoring-meeting-{meeting.pk}.ics")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, side = selectors.get_meeting_for_user(user=request.user, pk=pk)
+    form = MeetingForm.for_meeting(meeting, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = services.Place(title=data["title"], provider=data["provider"], location=data["location"])
+        if _attempt(
+            request,
+            lambda: services.meeting_update(
+                meeting=meeting,
+                side=side,
+                actor=request.user,
+                start_local=form.start_local(),
+                zone=data["zone"],
+                duration_minutes=data["duration_minutes"],
+                place=place,
+            ),
+            _("Meeting updated."),
+            form,
+        ):
+            return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, side = selectors.get_meeting_for_user(user=request.user, pk=pk)
+    _attempt(
+        request,
+        lambda: services.meeting_cancel(meeting=meeting, side=side, actor=request.user),
+        _("Meeting cancelled."),
+    )
+    return redirect(meeting)
+
+
+# -- agenda ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, side = selectors.get_meeting_for_user(user=request.user, pk=pk)
+    form = AgendaForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.agenda_add(meeting=meeting, side=side, actor=request.user, **form.cleaned_data),
+            _("Topic added."),
+        )
+    else:
+        messages.error(request, _("Write the topic first (up to 300 characters)."))
+    return redirect(meeting.get_absolute_url() + "#agenda")
+
+
+def _agenda_item(request: HttpRequest, item_pk: int) -> tuple[AgendaItem, str]:
+    item = AgendaItem.objects.select_related("meeting__relationship").filter(pk=item_pk).first()
+    side = item.meeting.relationship.side_of(request.user.pk) if item else None
+    if side is None:
+        raise Http404("No such topic")
+    return item, side
+
+
+@login_required
+@require_POST
+def agenda_change(request: HttpRequest, item_pk: int, action: str) -> HttpResponse:
+    item, side = _agenda_item(request, item_pk)
+    operations: dict[str, tuple[Callable[[], Any], str]] = {
+        "up": (lambda: services.agenda_move(item=item, side=side, direction=-1), _("Topic moved up.")),
+        "down": (lambda: services.agenda_move(item=item, side=side, direction=1), _("Topic moved down.")),
+        "extra": (lambda: services.agenda_toggle_extra_time(item=item, side=side), _("Topic updated.")),
+        "delete": (lambda: services.agenda_delete(item=item, side=side, actor=request.user), _("Topic removed.")),
+    }
+    if action not in operations:
+        raise Http404("Unknown change")
+    run, success = operations[action]
+    _attempt(request, run, success)
+    return redirect(item.meeting.get_absolute_url() + "#agenda")
+
+
+# -- wrap-up and action items ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, side = selectors.get_meeting_for_user(user=request.user, pk=pk)
+    page = selectors.meeting_page(meeting=meeting, viewer=request.user)
+    initial = {
+        "shared_notes": meeting.shared_notes,
+        "private_note": page["my_note"].body if page["my_note"] else "",
+        "rating": page["my_feedback"].rating if page["my_feedback"] else None,
+        "comment": page["my_feedback"].comment if page["my_feedback"] else "",
+    }
+    if meeting.status != Meeting.Status.SCHEDULED:
+        initial["status"] = meeting.status
+    form = WrapUpForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = services.WrapUp(**form.cleaned_data)
+        if _attempt(
+            request,
+            lambda: services.meeting_wrap_up(meeting=meeting, side=side, actor=request.user, data=data),
+            _("Wrap-up saved."),
+            form,
+        ):
+            return redirect("meetings:wrap_up", pk=meeting.pk)
+    context = {
+        "meeting": meeting,
+        "relationship": meeting.relationship,
+        "form": form,
+        "item_form": ActionItemForm(relationship=meeting.relationship),
+        **page,
+    }
+    return render(request, "meetings/wrap_up.html", context)
+
+
+@login_required
+@require_POST
+def action_item_add(request: HttpRequest, relationship_pk: int) -> HttpResponse:
+    relationship, side = get_relationship_for_user(user=request.user, pk=relationship_pk)
+    meeting = None
+    meeting_id = request.POST.get("meeting", "")
+    if meeting_id:
+        meeting = relationship.meetings.filter(pk=int(meeting_id)).first() if meeting_id.isdigit() else None
+        if meeting is None:
+            raise Http404("No such meeting")
+    if meeting:
+        back = reverse("meetings:wrap_up", args=[meeting.pk]) + "#action-items"
+    else:
+        back = relationship.get_absolute_url() + "#meetings"
+    form = ActionItemForm(request.POST, relationship=relationship)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect(back)
+    data = form.cleaned_data
+    _attempt(
+        request,
+        lambda: services.action_item_add(
+            relationship=relationship,
+            side=side,
+            actor=request.user,
+            description=data["description"],
+            owner=form.chosen_owner(),
+            due_on=data["due_on"],
+            resource_url=data["resource_url"],
+            meeting=meeting,
+        ),
+        _("Action item added."),
+    )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
+    item, side = selectors.get_action_item_for_user(user=request.user, pk=pk)
+    status = request.POST.get("status", ActionItem.Status.DONE)
+    labels = {ActionItem.Status.DONE: _("Done: nice work."), ActionItem.Status.OPEN: _("Reopened.")}
+    _attempt(
+        request,
+        lambda: services.action_item_set_status(item=item, side=side, status=status),
+        labels.get(status, _("Action item updated.")),
+    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = item.relationship.get_absolute_url()
+    return redirect(back)
+
+
+# -- calendar feed -----------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    user = services.calendar_feed_owner(token=token)
+    if user is None:
+        raise Http404("No such feed")
+    response = HttpResponse(calendars.person_feed(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="mentorship.ics"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    new_url = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(user=request.user)
+            messages.success(request, _("Your calendar link is switched off."))
+            return redirect("meetings:calendar_settings")
+        token = services.calendar_feed_rotate(user=request.user)
+        new_url = request.build_absolute_uri(f"/calendar/{token}.ics")
+        messages.success(request, _("Your new calendar link is ready. Any older link has stopped working."))
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(request, "meetings/calendar_settings.html", {"feed": feed, "new_url": new_url})
