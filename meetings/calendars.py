@@ -61,8 +61,16 @@ def series_event(series: MeetingSeries, overrides: Iterable[Meeting] = ()) -> Se
 
 def _override(series: MeetingSeries, meeting: Meeting) -> OccurrenceOverride:
     if meeting.status == Meeting.Status.CANCELLED:
-        return OccurrenceOverride.cancelled(
-            meeting.original_start, sequence=max(meeting.sequence, series.sequence), stamp=meeting.updated_at
+        # At the row's own time and length: a meeting moved and then cancelled is crossed out where it was, and
+        # one cancelled before a series edit keeps the length it had.
+        return OccurrenceOverride(
+            recurrence_id=meeting.original_start,
+            start_local=_wall_clock(meeting.start, meeting.zone),
+            end_local=_wall_clock(meeting.end, meeting.zone),
+            zone=meeting.zone,
+            status=EventStatus.CANCELLED,
+            sequence=max(meeting.sequence, series.sequence),
+            stamp=meeting.updated_at,
         )
     location, _conference = _where(meeting.provider, meeting.location)
     return OccurrenceOverride(
@@ -108,7 +116,8 @@ def meeting_ics(meeting: Meeting) -> bytes:
 
 def person_feed(user: User) -> bytes:
     """Every meeting of this person's relationships, in three queries whatever their number."""
-    mine = Q(relationship__mentee=user) | Q(relationship__mentor=user)
+    # A subquery on the relationships lets each lookup use the relationship index, however many others exist.
+    mine = Q(relationship__in=Relationship.objects.filter(Q(mentee=user) | Q(mentor=user)).values("pk"))
     series_list = list(
         MeetingSeries.objects.filter(mine).select_related("relationship__mentee", "relationship__mentor")
     )

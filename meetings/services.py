@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,41 +97,130 @@ def _occurrence_starts(
     return expand(series.rrule, series.dtstart_local, series.zone, start, end)
 
 
-def series_materialise(*, series: MeetingSeries, until: datetime.datetime) -> int:
-    """Create the occurrence rows up to ``until``; rows that exist already are left untouched."""
-    since = series.materialised_until or local_to_utc(series.dtstart_local, series.zone)
-    if series.ended_at or since >= until:
-        return 0
+_OCCURRENCE_COLUMNS = (
+    "relationship_id",
+    "series_id",
+    "original_start",
+    "start",
+    "end",
+    "zone",
+    "title",
+    "provider",
+    "location",
+    "status",
+    "is_override",
+    "sequence",
+    "shared_notes",
+    "created_at",
+    "updated_at",
+)
+
+
+def _sqlite_datetime(moment: datetime.datetime) -> str:
+    return moment.replace(tzinfo=None).isoformat(" ")
+
+
+def _datetime_adapter() -> Callable[[datetime.datetime], Any]:
+    """How UTC datetimes go to the driver: SQLite stores naive UTC text, as Django does; others take them as is."""
+    return _sqlite_datetime if connection.vendor == "sqlite" else (lambda moment: moment)
+
+
+def _occurrence_params(
+    series: MeetingSeries,
+    since: datetime.datetime,
+    until: datetime.datetime,
+    now: Any,
+    adapt: Callable[[datetime.datetime], Any],
+) -> list:
     duration = series.duration
-    rows = [
-        Meeting(
-            relationship_id=series.relationship_id,
-            series=series,
-            original_start=start,
-            start=start,
-            end=start + duration,
-            zone=series.zone,
-            title=series.title,
-            provider=series.provider,
-            location=series.location,
-            sequence=series.sequence,
+    return [
+        (
+            series.relationship_id,
+            series.pk,
+            adapt(start),
+            adapt(start),
+            adapt(start + duration),
+            series.zone,
+            series.title,
+            series.provider,
+            series.location,
+            Meeting.Status.SCHEDULED.value,
+            False,
+            series.sequence,
+            "",
+            now,
+            now,
         )
         for start in _occurrence_starts(series, since, until)
     ]
-    Meeting.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    MeetingSeries.objects.filter(pk=series.pk).update(materialised_until=until)
-    series.materialised_until = until
-    return len(rows)
+
+
+def _insert_occurrences(params: list[tuple]) -> None:
+    """Insert occurrence rows, skipping those that exist (same series and original start).
+
+    Raw SQL because the ORM's per-value preparation costs more than the recurrence expansion itself; the
+    columns and conflict target are those of Meeting and its meeting_occurrence_once constraint. On
+    PostgreSQL the rows travel as one multi-row VALUES list per page instead of one statement per row.
+    """
+    table = connection.ops.quote_name(Meeting._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in _OCCURRENCE_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            sql = f"INSERT INTO {table} ({columns}) VALUES %s ON CONFLICT DO NOTHING"  # noqa: S608
+            execute_values(cursor.cursor, sql, params, page_size=2000)
+        else:
+            placeholders = ", ".join(["%s"] * len(_OCCURRENCE_COLUMNS))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"  # noqa: S608
+            cursor.executemany(sql, params)
+
+
+def series_materialise(*, series: MeetingSeries, until: datetime.datetime) -> int:
+    """Create the occurrence rows up to ``until``; rows that exist already are left untouched."""
+    return series_materialise_many(series_list=[series], until=until)
+
+
+def series_materialise_many(
+    *, series_list: Iterable[MeetingSeries], until: datetime.datetime, batch: int = 5000
+) -> int:
+    """Materialise many series with a few thousand rows per statement, not one round trip per series."""
+    written = 0
+    adapt = _datetime_adapter()
+    now = adapt(timezone.now())
+    pending: list[tuple] = []
+    touched: list[int] = []
+
+    def flush() -> None:
+        nonlocal written
+        with transaction.atomic():
+            if pending:
+                _insert_occurrences(pending)
+                written += len(pending)
+                pending.clear()
+            if touched:
+                MeetingSeries.objects.filter(pk__in=touched).update(materialised_until=until)
+                touched.clear()
+
+    for series in series_list:
+        since = series.materialised_until or local_to_utc(series.dtstart_local, series.zone)
+        if series.ended_at or since >= until:
+            continue
+        pending.extend(_occurrence_params(series, since, until, now, adapt))
+        touched.append(series.pk)
+        series.materialised_until = until
+        if len(pending) >= batch:
+            flush()
+    flush()
+    return written
 
 
 def horizon_extend(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
-    """Keep every running series materialised HORIZON ahead. Returns how many occurrences were created."""
+    """Keep every running series materialised HORIZON ahead. Returns how many occurrence rows were written."""
     until = (now or timezone.now()) + HORIZON
-    created = 0
-    due = MeetingSeries.objects.filter(ended_at__isnull=True, materialised_until__lt=until - datetime.timedelta(days=1))
-    for series in due.select_related(None).iterator(chunk_size=batch):
-        created += series_materialise(series=series, until=until)
-    return created
+    behind = Q(materialised_until__isnull=True) | Q(materialised_until__lt=until - datetime.timedelta(days=1))
+    due = MeetingSeries.objects.filter(behind, ended_at__isnull=True)
+    return series_materialise_many(series_list=due.iterator(chunk_size=batch), until=until)
 
 
 @transaction.atomic
@@ -139,6 +229,8 @@ def series_update(
 ) -> MeetingSeries:
     """Change the schedule: future occurrences follow, except those already moved or cancelled on their own."""
     _require_party(side, series.relationship)
+    if series.ended_at:
+        raise MeetingError(_("This series has been stopped. Schedule a new one instead."))
     try:
         rrule = build_rrule(choice)
     except ScheduleError as exc:
@@ -201,14 +293,26 @@ def _carry_agenda_forward(stale: list[Meeting], wanted: set[datetime.datetime]) 
     AgendaItem.objects.filter(meeting__in=stale).update(meeting=target)
 
 
+def _rule_ending_at(rrule: str, last: datetime.datetime) -> str:
+    """The stored rule cut after the occurrence starting at ``last``: UNTIL in UTC, as RFC 5545 wants with a TZID."""
+    parts = [part for part in rrule.split(";") if part.partition("=")[0] not in ("COUNT", "UNTIL")]
+    return ";".join([*parts, f"UNTIL={last.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}"])
+
+
 @transaction.atomic
 def series_end(*, series: MeetingSeries, side: str, actor: User) -> MeetingSeries:
     """Stop the series: future occurrences are cancelled, and stay visible as cancelled."""
     _require_party(side, series.relationship)
+    if series.ended_at:
+        raise MeetingError(_("This series has already been stopped."))
     now = timezone.now()
+    last = series.meetings.aggregate(last=Max("original_start"))["last"]
     series.ended_at = now
+    if last is not None:
+        # Calendars expand the rule themselves; unbounded, it would go on past the last (cancelled) row for ever.
+        series.rrule = _rule_ending_at(series.rrule, last)
     series.sequence += 1
-    series.save(update_fields=["ended_at", "sequence", "updated_at"])
+    series.save(update_fields=["ended_at", "rrule", "sequence", "updated_at"])
     series.meetings.filter(start__gte=now, status=Meeting.Status.SCHEDULED).update(
         status=Meeting.Status.CANCELLED, is_override=True, sequence=F("sequence") + 1
     )
@@ -357,11 +461,13 @@ def meeting_wrap_up(*, meeting: Meeting, side: str, actor: User, data: WrapUp) -
         raise MeetingError(_("Say whether the meeting was held, missed or cancelled."), field="status")
     if data.status == Meeting.Status.HELD and meeting.start > timezone.now():
         raise MeetingError(_("A meeting that has not started yet cannot have been held."), field="status")
+    # Calendars only hear of a cancellation (or its reversal) through a higher SEQUENCE, one-offs included.
+    cancelled_changed = (meeting.status == Meeting.Status.CANCELLED) != (data.status == Meeting.Status.CANCELLED)
     meeting.status = data.status
     meeting.shared_notes = data.shared_notes.strip()
     meeting.wrapped_up_at = meeting.wrapped_up_at or timezone.now()
-    if meeting.series_id and data.status == Meeting.Status.CANCELLED:
-        meeting.is_override = True
+    if cancelled_changed:
+        meeting.is_override = meeting.is_override or meeting.series_id is not None
         meeting.sequence += 1
     meeting.save()
     if data.private_note.strip():

@@ -172,7 +172,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Mentorship")
 
 # Demo data: `seed_demo` runs these after creating the demo people, in the order data flows.
-DEMO_SEEDERS = ["programs.demo.seed_programs", "relationships.demo.seed_relationships"]
+DEMO_SEEDERS = [
+    "programs.demo.seed_programs",
+    "relationships.demo.seed_relationships",
+    "meetings.demo.seed_meetings",
+]
 
 # Sections that higher apps add to pages of lower ones, so that imports keep flowing one way.
 RELATIONSHIP_PANELS = ["meetings.panels.relationship_panel"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from mentorship.accounts.models import User
@@ -71,13 +71,21 @@ def get_enrollment_for_owner(*, user: User, pk: int) -> Enrollment:
     return enrollment
 
 
+# Programs taking people first, then running ones, closed ones last.
+_STATUS_ORDER = Case(
+    When(status=Program.Status.OPEN, then=Value(0)),
+    When(status=Program.Status.RUNNING, then=Value(1)),
+    default=Value(2),
+)
+
+
 def browse_programs(*, user: User) -> QuerySet[Program]:
     """Programs for the browse page, each with this person's enrollments attached (two queries in all)."""
     return (
         programs_visible_to(user)
         .exclude(status=Program.Status.DRAFT)
         .distinct()
-        .order_by("status", "name")
+        .order_by(_STATUS_ORDER, "name")
         .prefetch_related(Prefetch("enrollments", Enrollment.objects.filter(user=user), to_attr="my_enrollments"))
     )
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -121,13 +132,19 @@ def relationship_page(*, relationship: Relationship, side: str, viewer: User) ->
 
 
 def program_relationships(*, program: Program, status: str = "") -> QuerySet[Relationship]:
-    relationships = program.relationships.select_related("mentee", "mentor").annotate(
-        goal_count=Count("goals", distinct=True),
-        agreement_accepted=Exists(
-            Agreement.objects.filter(
-                relationship=OuterRef("pk"), mentee_accepted_at__isnull=False, mentor_accepted_at__isnull=False
+    relationships = (
+        program.relationships.select_related("mentee", "mentor")
+        .annotate(
+            goal_count=Count("goals", distinct=True),
+            # Judged on the latest version: a newer draft waiting for acceptance means "pending".
+            agreement_mentee_ok=_latest_agreement("mentee_accepted_at"),
+            agreement_mentor_ok=_latest_agreement("mentor_accepted_at"),
+        )
+        .annotate(
+            agreement_accepted=ExpressionWrapper(
+                Q(agreement_mentee_ok__isnull=False) & Q(agreement_mentor_ok__isnull=False), output_field=BooleanField()
             )
-        ),
+        )
     )
     if status:
         relationships = relationships.filter(status=status)

@@ -225,7 +225,12 @@ def agreement_save(*, relationship: Relationship, side: str, actor: User, **fiel
         setattr(agreement, name, value)
     agreement.drafted_by = actor
     agreement.full_clean()
-    agreement.save()
+    try:
+        with transaction.atomic():
+            agreement.save()
+    except IntegrityError:
+        # The other person saved a version at the same moment; theirs stands and this one must be redone.
+        raise RelationshipError(_("The agreement was changed at the same moment. Reload it and try again.")) from None
     _log(relationship, actor, _("Agreement version %(v)s drafted; both need to accept it.") % {"v": agreement.version})
     emails.agreement_to_accept(agreement=agreement, recipient_id=relationship.other_person_id(actor.pk))
     return agreement
@@ -397,7 +402,11 @@ def reflection_save(*, relationship: Relationship, side: str, actor: User, data:
         raise RelationshipError(_("You already shared your reflection. Thank you!"))
     reflection = Reflection(relationship=relationship, author=actor, **data.__dict__)
     reflection.full_clean()
-    reflection.save()
+    try:
+        with transaction.atomic():
+            reflection.save()
+    except IntegrityError:
+        raise RelationshipError(_("You already shared your reflection. Thank you!")) from None
     _log(relationship, actor, _("%(name)s shared a reflection.") % {"name": actor.display_name})
     if reflection.thank_you.strip():
         emails.thank_you(reflection=reflection, recipient_id=relationship.other_person_id(actor.pk))

@@ -34,6 +34,14 @@ def _back(relationship: Relationship, anchor: str = "") -> HttpResponse:
     return redirect(relationship.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 
 
+def _refuse(request: HttpRequest, relationship: Relationship, message: str, anchor: str) -> HttpResponse:
+    """Send the person back with the reason; an ended relationship is the reason whoever asks."""
+    if not relationship.is_open:
+        message = _("This relationship has ended; it can be read but no longer changed.")
+    messages.error(request, message)
+    return _back(relationship, anchor)
+
+
 def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
     """Run a service; show its refusal as a message where the person is instead of an error page."""
     try:
@@ -94,8 +102,8 @@ def goal_edit(request: HttpRequest, pk: int, goal_id: int | None = None) -> Http
         if goal is None:
             raise Http404("No such goal")
     if side != Side.MENTEE or not relationship.is_open:
-        messages.error(request, _("Goals belong to the mentee; only they can add or change them."))
-        return _back(relationship, "goals")
+        message = _("Goals belong to the mentee; only they can add or change them.")
+        return _refuse(request, relationship, message, "goals")
     form = GoalForm(request.POST or None, instance=goal, program=relationship.program)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in GoalForm.Meta.fields}
@@ -182,8 +190,8 @@ def _agreement_defaults(relationship: Relationship) -> Agreement:
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
     if side == Side.ADMIN or not relationship.is_open:
-        messages.error(request, _("Only the two people in the relationship draft the agreement."))
-        return _back(relationship, "agreement")
+        message = _("Only the two people in the relationship draft the agreement.")
+        return _refuse(request, relationship, message, "agreement")
     current = relationship.agreements.first()
     base = current or _agreement_defaults(relationship)
     if current and current.has_acceptance:
@@ -246,8 +254,7 @@ def advocacy_edit(request: HttpRequest, pk: int, action_id: int | None = None) -
         if action is None:
             raise Http404("No such action")
     if side != Side.MENTOR or not relationship.is_sponsorship or not relationship.is_open:
-        messages.error(request, _("Only the sponsor records advocacy."))
-        return _back(relationship, "advocacy")
+        return _refuse(request, relationship, _("Only the sponsor records advocacy."), "advocacy")
     form = AdvocacyForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
         saved = _attempt(

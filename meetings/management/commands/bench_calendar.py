@@ -1,0 +1,170 @@
+"""Benchmark: materialise a large calendar and render one busy person's feed.
+
+Seeds a person with 50 relationships, each with five years of monthly meetings plus moved and cancelled
+occurrences, and 20,000 other series. Everything runs in a transaction that is rolled back at the end, so the
+database is left as it was. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import statistics
+import time
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings.calendars import person_feed
+from meetings.models import Meeting, MeetingSeries
+from meetings.recurrence import Ending, Frequency, ScheduleChoice, build_rrule
+from meetings.services import HORIZON, series_materialise_many
+from mentorship.accounts.models import Profile, User
+from programs.models import Program
+from relationships.models import Relationship
+
+ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata"]
+
+
+class Rollback(Exception):
+    """Raised to undo everything the benchmark wrote."""
+
+
+class Command(BaseCommand):
+    help = "Measure occurrence materialisation and the personal calendar feed; prints one JSON line."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--relationships", type=int, default=50)
+        parser.add_argument("--years", type=int, default=5)
+        parser.add_argument("--other-series", type=int, default=20000)
+        parser.add_argument("--feed-runs", type=int, default=15)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result: dict[str, Any] = {}
+        try:
+            with transaction.atomic():
+                result = self._run(options)
+                raise Rollback
+        except Rollback:
+            pass
+        self.stdout.write(json.dumps(result))
+
+    def _people(self, count: int, prefix: str) -> list[User]:
+        password = make_password(None)
+        users = User.objects.bulk_create(
+            [
+                User(email=f"{prefix}{i}@bench.example.com", full_name=f"{prefix} {i}", password=password)
+                for i in range(count)
+            ]
+        )
+        Profile.objects.bulk_create(
+            [Profile(user=u, time_zone=ZONES[i % len(ZONES)], department=f"Team {i % 12}") for i, u in enumerate(users)]
+        )
+        return users
+
+    def _series(
+        self, relationships: list[Relationship], first: datetime.date, count: int | None
+    ) -> list[MeetingSeries]:
+        rows = []
+        for i, relationship in enumerate(relationships):
+            zone = ZONES[i % len(ZONES)]
+            choice = ScheduleChoice(
+                frequency=Frequency.MONTHLY_WEEKDAY,
+                first_date=first + datetime.timedelta(days=i % 28),
+                start_time=datetime.time(9 + i % 8, 30),
+                zone=zone,
+                duration_minutes=60,
+                ending=Ending.AFTER_COUNT if count else Ending.NEVER,
+                count=count,
+            )
+            rows.append(
+                MeetingSeries(
+                    relationship=relationship,
+                    organiser_id=relationship.mentor_id,
+                    title="Mentoring meeting",
+                    zone=zone,
+                    first_date=choice.first_date,
+                    start_time=choice.start_time,
+                    duration_minutes=60,
+                    rrule=build_rrule(choice),
+                    provider="teams",
+                    location="https://teams.microsoft.com/l/meetup-join/bench",
+                )
+            )
+        return MeetingSeries.objects.bulk_create(rows, batch_size=2000)
+
+    def _run(self, options: dict[str, Any]) -> dict[str, Any]:
+        today = timezone.localdate()
+        admin = self._people(1, "bench-admin")[0]
+        program = Program.objects.create(name="Benchmark", slug="bench-calendar", created_by=admin, status="running")
+
+        person = self._people(1, "bench-person")[0]
+        mentees = self._people(options["relationships"], "bench-mentee")
+        mine = Relationship.objects.bulk_create(
+            [
+                Relationship(program=program, mentee=m, mentor=person, kind="mentoring", started_on=today)
+                for m in mentees
+            ]
+        )
+        others_count = options["other_series"]
+        other_mentees = self._people(others_count, "bench-other-mentee")
+        other_mentors = self._people(max(others_count // 5, 1), "bench-other-mentor")
+        others = Relationship.objects.bulk_create(
+            [
+                Relationship(
+                    program=program,
+                    mentee=m,
+                    mentor=other_mentors[i % len(other_mentors)],
+                    kind="mentoring",
+                    started_on=today,
+                )
+                for i, m in enumerate(other_mentees)
+            ],
+            batch_size=2000,
+        )
+        years = options["years"]
+        # Five years of monthly meetings, half of them already behind.
+        my_series = self._series(mine, today - datetime.timedelta(days=365 * years // 2), count=12 * years)
+        other_series = self._series(others, today - datetime.timedelta(days=60), count=None)
+        all_series = my_series + other_series
+
+        # The person's series run to their end; the others as far ahead as the app keeps them.
+        started = time.perf_counter()
+        materialised = series_materialise_many(
+            series_list=my_series, until=timezone.now() + datetime.timedelta(days=366 * years)
+        )
+        materialised += series_materialise_many(series_list=other_series, until=timezone.now() + HORIZON)
+        seconds = time.perf_counter() - started
+
+        # Each of the person's series gets two moved and one cancelled occurrence.
+        for series in my_series:
+            occurrences = list(series.meetings.order_by("start")[:6])
+            for moved in occurrences[1:3]:
+                moved.start += datetime.timedelta(days=2)
+                moved.end += datetime.timedelta(days=2)
+                moved.is_override, moved.sequence = True, moved.sequence + 1
+                moved.save(update_fields=["start", "end", "is_override", "sequence"])
+            Meeting.objects.filter(pk=occurrences[4].pk).update(status="cancelled", is_override=True, sequence=1)
+
+        timings, size, queries = [], 0, 0
+        for _ in range(options["feed_runs"]):
+            with CaptureQueriesContext(connection) as captured:
+                begin = time.perf_counter()
+                feed = person_feed(person)
+                timings.append((time.perf_counter() - begin) * 1000)
+            size, queries = len(feed), len(captured)
+        return {
+            "series": len(all_series),
+            "occurrences_materialised": materialised,
+            "seconds_materialise": round(seconds, 3),
+            "occurrences_per_second": round(materialised / seconds) if seconds else None,
+            "feed_ms_p50": round(statistics.median(timings), 1),
+            "feed_bytes": size,
+            "feed_queries": queries,
+            "person_series": len(my_series),
+            "database": connection.vendor,
+        }
