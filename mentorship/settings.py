@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentorship.accounts.context_processors.navigation",
+                "mentorship.accounts.context_processors.notices",
             ],
         },
     },
@@ -181,6 +182,23 @@ DEMO_SEEDERS = [
 # Sections that higher apps add to pages of lower ones, so that imports keep flowing one way.
 RELATIONSHIP_PANELS = ["meetings.panels.relationship_panel"]
 PROFILE_PANELS = ["meetings.panels.profile_panel"]
+PROFILE_PANELS += ["mentorship.notifications.panels.profile_panel"]
+
+# Notifications: functions the outbox may call by name when an email leaves (fresh context, attachments).
+NOTIFICATION_PROVIDERS = [
+    "meetings.reminders.meeting_reminder_context",
+    "meetings.reminders.meeting_prepare_context",
+    "meetings.reminders.meeting_followup_context",
+    "meetings.reminders.meeting_ics_for",
+    "meetings.reminders.action_item_context",
+    "relationships.reminders.agreement_pending_context",
+]
+NOTIFICATIONS_AGREEMENT_PENDING_DAYS = env_int("NOTIFICATIONS_AGREEMENT_PENDING_DAYS", 3, minimum=1)
+# After "mail server unreachable" the waiting emails are tried again this many seconds later (with jitter).
+NOTIFICATIONS_SMTP_DOWN_RETRY_SECONDS = env_int("NOTIFICATIONS_SMTP_DOWN_RETRY_SECONDS", 60, minimum=1)
+
+# An accepted match proposal becomes a relationship through this function (relationships sits above programs).
+MATCH_ACCEPTED_HANDLER = "relationships.services.relationship_from_match"
 
 # Forms and front end --------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

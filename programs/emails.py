@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.urls import reverse
 
 from mentorship.notifications.services import email_queue
-from programs.models import Enrollment, Invitation
+from programs.models import Enrollment, Invitation, MatchProposal
+
+
+def _digest(text: str) -> str:
+    """A short stable fingerprint, so the same question is emailed once and a new one again."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _url(path: str) -> str:
@@ -53,4 +60,38 @@ def enrollment_decided(*, enrollment: Enrollment) -> None:
             "program": enrollment.program,
             "link": _url(enrollment.program.get_absolute_url()),
         },
+    )
+
+
+def proposal_received(*, proposal: MatchProposal) -> None:
+    """Ask the mentor (or sponsor) to answer a proposed match by its deadline."""
+    mentor = proposal.mentor.user
+    email_queue(
+        key=f"proposal-received:{proposal.pk}",
+        kind="proposal_received",
+        to=mentor.email,
+        template="proposal-received",
+        context={"proposal": proposal, "person": mentor, "link": _url(reverse("programs:proposals"))},
+    )
+
+
+def proposal_question(*, proposal: MatchProposal) -> None:
+    mentee = proposal.mentee.user
+    email_queue(
+        key=f"proposal-question:{proposal.pk}:{_digest(proposal.question)}",
+        kind="proposal_question",
+        to=mentee.email,
+        template="proposal-question",
+        context={"proposal": proposal, "person": mentee, "link": _url(reverse("programs:proposals"))},
+    )
+
+
+def proposal_answered(*, proposal: MatchProposal) -> None:
+    mentor = proposal.mentor.user
+    email_queue(
+        key=f"proposal-answer:{proposal.pk}:{_digest(proposal.answer)}",
+        kind="proposal_answered",
+        to=mentor.email,
+        template="proposal-answered",
+        context={"proposal": proposal, "person": mentor, "link": _url(reverse("programs:proposals"))},
     )

@@ -31,7 +31,7 @@ class ProgramError(Exception):
 
 
 # Path segments that sit beside program slugs under /programs/.
-RESERVED_SLUGS = {"manage", "invitations", "new"}
+RESERVED_SLUGS = {"manage", "invitations", "new", "proposals"}
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
@@ -323,7 +323,7 @@ def enrollments_decide(
         raise ProgramError(_("Say why the applications are declined; the applicants will read it."))
     report = DecisionReport()
     now = timezone.now()
-    for enrollment in enrollments.select_for_update().select_related("user", "program"):
+    for enrollment in enrollments.select_for_update(of=("self",)).select_related("user", "program"):
         if not enrollment.can_become(decision):
             report.skipped += 1
             continue

@@ -411,3 +411,13 @@ def reflection_save(*, relationship: Relationship, side: str, actor: User, data:
     if reflection.thank_you.strip():
         emails.thank_you(reflection=reflection, recipient_id=relationship.other_person_id(actor.pk))
     return reflection
+
+
+def relationship_from_match(*, program: Program, mentee: User, mentor: User, created_by: User | None) -> Relationship:
+    """settings.MATCH_ACCEPTED_HANDLER: an accepted proposal becomes a relationship, or the accept is refused."""
+    from programs.match_services import MatchingError
+
+    try:
+        return relationship_create(program=program, mentee=mentee, mentor=mentor, created_by=created_by)
+    except RelationshipError as exc:
+        raise MatchingError(str(exc)) from None
