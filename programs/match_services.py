@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorship.accounts.models import User
 from programs import emails
@@ -334,3 +335,42 @@ def proposals_of_mentee(*, user: User) -> list[MatchProposal]:
 
 def free_places(program: Program) -> dict[int, int]:
     return {e.pk: e.free_places for e in mentor_enrollments(program)}
+
+
+@dataclass
+class PairCheck:
+    score: float
+    reasons: list[dict[str, object]]
+    penalties: list[dict[str, object]]
+    problems: list[str]
+
+
+BLOCK_TEXT = {
+    "same_person": gettext_lazy("they are the same person"),
+    "manager": gettext_lazy("the mentor is the mentee's manager or above them in the reporting line"),
+    "avoided": gettext_lazy("the mentee asked not to be paired with them"),
+    "already_matched": gettext_lazy("they were already paired in this program"),
+    "external_not_allowed": gettext_lazy("external mentors are not allowed here (or the mentee did not want one)"),
+    "sponsor_too_junior": gettext_lazy("the sponsor is not senior enough"),
+    "forbidden": gettext_lazy("an administrator forbade this pair"),
+}
+
+
+def pair_check(*, program: Program, mentee_user: User, mentor_user: User) -> PairCheck | None:
+    """Score and rule check for an administrator pairing two people by hand; None when they are not enrolled."""
+    mentee = program.enrollments.filter(user=mentee_user, role=Enrollment.Role.MENTEE).first()
+    mentor = program.enrollments.filter(user=mentor_user, role=helper_role(program)).first()
+    if mentee is None or mentor is None:
+        return None
+    data = matching_input(program, mentees=[mentee])
+    engine_mentor = next((m for m in data.mentors if m.id == mentor.pk), None)
+    if not data.mentees or engine_mentor is None:
+        return None
+    engine_mentee = data.mentees[0]
+    score, reasons, penalties = explain_pair(engine_mentee, engine_mentor, score_context(data), skill_names(data))
+    problems = [
+        _(BLOCK_TEXT.get(block, block)) for block in check_pair(engine_mentee, engine_mentor, data.settings).blocks
+    ]
+    if engine_mentor.capacity <= 0:
+        problems.append(_("the mentor has no free place"))
+    return PairCheck(score, reasons, penalties, problems)

@@ -227,3 +227,4 @@ class PairForm(forms.Form):
         self.fields["mentee"].queryset = mentees
         self.fields["mentor"].queryset = mentors
         self.helper = _helper(_("Pair them"))
+        self.helper.add_input(Submit("action", _("Check the pair first"), css_class="btn-outline-secondary"))

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from programs.match_services import pair_check
 from programs.selectors import get_program_for_admin
 from relationships import selectors, services
 from relationships.forms import PairForm
@@ -24,7 +25,13 @@ def program_relationships(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(user=request.user, slug=slug)
     mentees, mentors = selectors.pairing_candidates(program=program)
     form = PairForm(request.POST or None, mentees=mentees, mentors=mentors)
-    if request.method == "POST" and form.is_valid():
+    check = None
+    if request.method == "POST" and form.is_valid() and request.POST.get("action") == "check":
+        # Show the score and the matching rules for this pair before committing to it.
+        check = pair_check(
+            program=program, mentee_user=form.cleaned_data["mentee"], mentor_user=form.cleaned_data["mentor"]
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             relationship = services.relationship_create(
                 program=program,
@@ -54,5 +61,6 @@ def program_relationships(request: HttpRequest, slug: str) -> HttpResponse:
         "status": status,
         "statuses": Relationship.Status.choices,
         "health": health,
+        "check": check,
     }
     return render(request, "relationships/program_relationships.html", context)

@@ -204,3 +204,18 @@ def test_two_simultaneous_accepts_never_exceed_capacity(program_admin: Any, make
         thread.join()
     assert sorted(outcomes) == ["accepted", "refused"]
     assert program.relationships.count() == 1
+
+
+def test_admin_assigning_by_hand_sees_the_score_and_the_rules(
+    program: Program, program_admin: Any, cast: dict[str, Any]
+) -> None:
+    cast["mia"].profile.manager = cast["meg"]
+    cast["mia"].profile.save()
+    client = Client()
+    client.force_login(program_admin)
+    url = reverse("program_relationships:program", args=[program.slug])
+    good = client.post(url, {"mentee": cast["mia"].pk, "mentor": cast["mo"].pk, "action": "check"}).content.decode()
+    assert "offers Python" in good and "No matching rule stands in the way" in good
+    bad = client.post(url, {"mentee": cast["mia"].pk, "mentor": cast["meg"].pk, "action": "check"}).content.decode()
+    assert "the mentor is the mentee&#x27;s manager" in bad
+    assert not program.relationships.exists()
