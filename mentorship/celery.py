@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 
@@ -12,9 +13,19 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Periodic scans are declared here, in code, so that every deployment runs the same schedule.
+# The scan interval can be shortened by NOTIFICATIONS_SCAN_SECONDS (the integration test does); keys make a
+# scan that runs twice, or late, harmless.
+_SCAN_SECONDS = float(os.environ.get("NOTIFICATIONS_SCAN_SECONDS", "300"))
+_FLUSH_SECONDS = float(os.environ.get("NOTIFICATIONS_FLUSH_SECONDS", "60"))
 app.conf.beat_schedule = {
-    "flush-outbox": {"task": "notifications.flush_outbox", "schedule": 60.0},
+    "flush-outbox": {"task": "notifications.flush_outbox", "schedule": _FLUSH_SECONDS},
     "extend-meeting-horizon": {"task": "meetings.extend_horizon", "schedule": 6 * 3600.0},
+    "scan-meeting-reminders": {"task": "meetings.scan_reminders", "schedule": _SCAN_SECONDS},
+    "scan-relationship-reminders": {"task": "relationships.scan_reminders", "schedule": 3600.0},
+    "scan-program-reminders": {"task": "programs.scan_reminders", "schedule": 3600.0},
+    # Hourly, because "8 in the morning" arrives at a different hour in each person's zone.
+    "send-daily-digests": {"task": "notifications.send_digests", "schedule": crontab(minute=5)},
+    "weekly-admin-digest": {"task": "meetings.admin_digests", "schedule": crontab(minute=0, hour=7, day_of_week=1)},
 }
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("programs/", include("relationships.urls_program")),
     path("relationships/", include("relationships.urls")),
     path("meetings/", include("meetings.urls")),
+    path("notifications/", include("mentorship.notifications.urls")),
     path("calendar/<str:token>.ics", meetings_views.feed, name="calendar_feed"),
     path("admin/", admin.site.urls),
 ]

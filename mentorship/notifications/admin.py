@@ -1,12 +1,28 @@
 from django.contrib import admin
 
-from mentorship.notifications.models import OutboundEmail
+from mentorship.notifications.models import Notice, NotificationSettings, OutboundEmail
 
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "to", "subject", "status", "attempts", "sent_at"]
+    list_display = ["created_at", "kind", "to", "subject", "status", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject", "key"]
     readonly_fields = [field.name for field in OutboundEmail._meta.fields]
     date_hierarchy = "created_at"
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "kind", "title", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["key", "title", "user__email"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["key", "created_at"]
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "updated_at"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]

@@ -1,9 +1,48 @@
-"""The email outbox: every email is a row first, so that nothing is lost and nothing is sent twice."""
+"""The notification outbox, in-app notices and each person's notification preferences.
+
+Every email is a row first, so that nothing is lost and nothing is sent twice; every in-app notice is a row
+with the same kind of key. This app knows nothing of programs, relationships or meetings: callers hand it
+keys, recipients, templates and links.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+# Lead times (minutes before a meeting) a person can choose for meeting reminders.
+LEAD_TIME_CHOICES: list[tuple[int, str]] = [
+    (15, _("15 minutes before")),
+    (60, _("1 hour before")),
+    (120, _("2 hours before")),
+    (240, _("4 hours before")),
+    (720, _("12 hours before")),
+    (1440, _("1 day before")),
+    (2880, _("2 days before")),
+    (10080, _("1 week before")),
+]
+DEFAULT_LEAD_MINUTES = [1440, 60]
+
+
+class Kind(models.TextChoices):
+    """The reminders and nudges a person can switch on, off or to a daily digest."""
+
+    MEETING_REMINDER = "meeting_reminder", _("Reminders before my meetings")
+    MEETING_PREPARE = "meeting_prepare", _("A nudge two days ahead to add agenda topics")
+    MEETING_FOLLOWUP = "meeting_followup", _("A follow-up after a meeting to record notes and next steps")
+    ACTION_ITEM = "action_item", _("Action items that are nearly due or overdue")
+    RELATIONSHIP_STALLED = "relationship_stalled", _("A relationship that has stopped meeting")
+    AGREEMENT_PENDING = "agreement_pending", _("An agreement still waiting for acceptance")
+    MATCH_PROPOSAL = "match_proposal", _("Match proposals waiting for an answer")
+    ADMIN_DIGEST = "admin_digest", _("Weekly program summary (program administrators)")
+
+
+class Mode(models.TextChoices):
+    ON = "on", _("Email me each time")
+    DIGEST = "digest", _("Collect into one daily email")
+    OFF = "off", _("No email")
 
 
 class OutboundEmail(models.Model):
@@ -12,25 +51,94 @@ class OutboundEmail(models.Model):
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # The thing it was about was done, cancelled or unsubscribed before the email left.
+        SKIPPED = "skipped", _("No longer needed")
 
-    # Identifies the notice (recipient, kind, object, moment): a second request for the same key is a no-op.
+    # Identifies the notice (recipient, kind, object, moment, lead time): a second request for the same key is
+    # a no-op, whether it comes from a second scan, a second worker or a retry.
     key = models.CharField(max_length=255, unique=True)
     kind = models.CharField(max_length=64, db_index=True)
     to = models.EmailField()
-    subject = models.CharField(max_length=255)
-    body_text = models.TextField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    subject = models.CharField(max_length=255, blank=True)
+    body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
+    # Reminders are rendered when they leave, not when they are scanned: the agenda and the open action items
+    # are then current, the scan stays cheap, and a provider can say the email is no longer needed.
+    template = models.CharField(max_length=100, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    context_provider = models.CharField(max_length=200, blank=True)
+    # [{filename, mimetype, content}] inline, or [{filename, mimetype, provider, args}] built when sending.
+    attachments = models.JSONField(default=list, blank=True)
     headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Not before this instant: backoff after a transient failure. Null means as soon as possible.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbox_status_created"),
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next"),
+            models.Index(fields=["claim_token"], name="outbox_claim_token", condition=~Q(claim_token="")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to} ({self.status})"
+
+
+class Notice(models.Model):
+    """One in-app notice, shown under the bell. The key follows the outbox's discipline: one per notice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    key = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=64)
+    title = models.CharField(max_length=255)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Waiting for the person's daily digest email (their preference for this kind is "digest").
+    digest_pending = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notice_user_unread"),
+            models.Index(fields=["user", "-created_at"], name="notice_user_recent"),
+            models.Index(fields=["digest_pending"], name="notice_digest", condition=Q(digest_pending=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationSettings(models.Model):
+    """A person's choices: a mode per kind (absent means on) and the lead times of meeting reminders."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    modes = models.JSONField(default=dict, blank=True)
+    lead_minutes = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification settings"
+
+    def __str__(self) -> str:
+        return f"Notification settings of {self.user}"
+
+    def mode_for(self, kind: str) -> str:
+        return self.modes.get(kind, Mode.ON)
+
+    @property
+    def leads(self) -> list[int]:
+        return sorted(self.lead_minutes or DEFAULT_LEAD_MINUTES, reverse=True)

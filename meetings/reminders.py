@@ -1,0 +1,402 @@
+"""Which meeting and action-item reminders are due now, and the fresh context they are sent with.
+
+Scans read in keyset-paged chunks of plain values (no model instances, no per-row queries) and hand each chunk
+to notifications.services.reminders_queue, so the number of queries grows with chunks, not with rows. What an
+email shows (agenda, open items, the .ics) is read when it is sent, by the providers at the bottom.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from meetings.calendars import meeting_ics
+from meetings.links import PROVIDER_LABELS, Provider, is_video_provider
+from meetings.models import ActionItem, Meeting
+from mentorship.accounts.models import User
+from mentorship.notifications.models import Kind, NotificationSettings
+from mentorship.notifications.services import QueueResult, Reminder, reminders_queue, settings_for
+from relationships.models import Relationship
+
+CHUNK = 2000
+# The longest lead time a person can pick; meetings further away cannot be due for a reminder yet.
+MAX_LEAD = datetime.timedelta(weeks=1)
+PREPARE_BEFORE = datetime.timedelta(days=2)
+# The prepare nudge is pointless once the ordinary reminder is about to come.
+PREPARE_NOT_AFTER = datetime.timedelta(days=1)
+# Follow-ups for meetings that ended longer ago than this are not worth sending any more.
+FOLLOWUP_WITHIN = datetime.timedelta(days=3)
+ACTION_SOON_DAYS = 3
+ACTION_WEEKLY_CAP = 3
+OPEN_RELATIONSHIP = Q(relationship__status__in=Relationship.OPEN_STATUSES)
+UTC = datetime.UTC
+
+_PROVIDER = "meetings.reminders."
+MEETING_FIELDS = (
+    "pk",
+    "start",
+    "end",
+    "title",
+    "relationship__mentee_id",
+    "relationship__mentee__email",
+    "relationship__mentor_id",
+    "relationship__mentor__email",
+)
+
+
+def _chunks(queryset: Any, fields: tuple[str, ...]) -> Iterator[list[dict[str, Any]]]:
+    """Keyset pagination by primary key: each chunk is one query however far into the table we are."""
+    last = 0
+    while True:
+        rows = list(queryset.filter(pk__gt=last).order_by("pk").values(*fields)[:CHUNK])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["pk"]
+
+
+def _people(row: dict[str, Any]) -> tuple[tuple[int, str], tuple[int, str]]:
+    return (
+        (row["relationship__mentee_id"], row["relationship__mentee__email"]),
+        (row["relationship__mentor_id"], row["relationship__mentor__email"]),
+    )
+
+
+def _stamp(moment: datetime.datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _meeting_url(pk: int) -> str:
+    return f"/meetings/{pk}/"
+
+
+# -- scans ---------------------------------------------------------------------------------------------------
+
+
+def meeting_reminders_due(*, now: datetime.datetime) -> QueueResult:
+    """Before each meeting, at the lead times each person chose (default a day and an hour before).
+
+    When several lead times have passed at once (a meeting planned at short notice), only the nearest one is
+    sent: one timely reminder instead of a burst.
+    """
+    result = QueueResult()
+    meetings = Meeting.objects.filter(
+        OPEN_RELATIONSHIP, status=Meeting.Status.SCHEDULED, start__gt=now, start__lte=now + MAX_LEAD
+    )
+    for rows in _chunks(meetings, MEETING_FIELDS):
+        prefs = settings_for(uid for row in rows for uid, _email in _people(row))
+        reminders = []
+        for row in rows:
+            for user_id, email in _people(row):
+                lead = _nearest_passed_lead(prefs[user_id], start=row["start"], now=now)
+                if lead is None:
+                    continue
+                reminders.append(
+                    Reminder(
+                        key=f"meeting-reminder:{row['pk']}:{_stamp(row['start'])}:{user_id}:{lead}",
+                        kind=Kind.MEETING_REMINDER,
+                        user_id=user_id,
+                        email=email,
+                        title=f"Coming up: {row['title']}",
+                        url=_meeting_url(row["pk"]),
+                        template="meeting-reminder",
+                        context={"meeting_id": row["pk"], "start_ts": _stamp(row["start"]), "lead_minutes": lead},
+                        context_provider=_PROVIDER + "meeting_reminder_context",
+                        attachments=(
+                            {
+                                "filename": "meeting.ics",
+                                "mimetype": "text/calendar",
+                                "provider": _PROVIDER + "meeting_ics_for",
+                                "args": [row["pk"]],
+                            },
+                        ),
+                    )
+                )
+        result.add(reminders_queue(reminders=reminders))
+    return result
+
+
+def _nearest_passed_lead(
+    prefs: NotificationSettings, *, start: datetime.datetime, now: datetime.datetime
+) -> int | None:
+    passed = [lead for lead in prefs.leads if start - datetime.timedelta(minutes=lead) <= now]
+    return min(passed) if passed else None
+
+
+def prepare_nudges_due(*, now: datetime.datetime) -> QueueResult:
+    """Two days before a meeting: add your topics to the agenda."""
+    result = QueueResult()
+    meetings = Meeting.objects.filter(
+        OPEN_RELATIONSHIP,
+        status=Meeting.Status.SCHEDULED,
+        start__gt=now + PREPARE_NOT_AFTER,
+        start__lte=now + PREPARE_BEFORE,
+    )
+    for rows in _chunks(meetings, MEETING_FIELDS):
+        reminders = [
+            Reminder(
+                key=f"meeting-prepare:{row['pk']}:{_stamp(row['start'])}:{user_id}",
+                kind=Kind.MEETING_PREPARE,
+                user_id=user_id,
+                email=email,
+                title=f"Add your topics for {row['title']}",
+                url=_meeting_url(row["pk"]),
+                template="meeting-prepare",
+                context={"meeting_id": row["pk"], "start_ts": _stamp(row["start"])},
+                context_provider=_PROVIDER + "meeting_prepare_context",
+            )
+            for row in rows
+            for user_id, email in _people(row)
+        ]
+        result.add(reminders_queue(reminders=reminders))
+    return result
+
+
+def followups_due(*, now: datetime.datetime) -> QueueResult:
+    """After a meeting ends and nobody wrapped it up: notes, action items, the next meeting, a thank-you."""
+    result = QueueResult()
+    meetings = Meeting.objects.filter(
+        OPEN_RELATIONSHIP,
+        status=Meeting.Status.SCHEDULED,
+        wrapped_up_at__isnull=True,
+        end__lte=now,
+        end__gt=now - FOLLOWUP_WITHIN,
+    )
+    for rows in _chunks(meetings, MEETING_FIELDS):
+        reminders = [
+            Reminder(
+                key=f"meeting-followup:{row['pk']}:{user_id}",
+                kind=Kind.MEETING_FOLLOWUP,
+                user_id=user_id,
+                email=email,
+                title=f"Wrap up {row['title']}",
+                url=f"/meetings/{row['pk']}/wrap-up/",
+                template="meeting-followup",
+                context={"meeting_id": row["pk"]},
+                context_provider=_PROVIDER + "meeting_followup_context",
+            )
+            for row in rows
+            for user_id, email in _people(row)
+        ]
+        result.add(reminders_queue(reminders=reminders))
+    return result
+
+
+def action_item_stage(*, due_on: datetime.date, today: datetime.date) -> str | None:
+    """The latest nudge whose day has come: a few days before, the day after, then weekly up to a cap."""
+    stages = [("soon", due_on - datetime.timedelta(days=ACTION_SOON_DAYS)), ("missed", due_on + datetime.timedelta(1))]
+    stages += [
+        (f"overdue-{week}", due_on + datetime.timedelta(days=1 + 7 * week)) for week in range(1, 1 + ACTION_WEEKLY_CAP)
+    ]
+    reached = [name for name, day in stages if day <= today]
+    if not reached:
+        return None
+    if reached[-1] == "soon" and today > due_on:
+        return None  # between the due date and the day after: the "missed" nudge comes tomorrow
+    return reached[-1]
+
+
+def action_item_reminders_due(*, now: datetime.datetime) -> QueueResult:
+    """To each open item's owner, judged by the date in the owner's own time zone."""
+    result = QueueResult()
+    today = now.astimezone(UTC).date()
+    # A day of slack either side covers every time zone's idea of "today".
+    items = ActionItem.objects.filter(
+        OPEN_RELATIONSHIP,
+        status=ActionItem.Status.OPEN,
+        due_on__lte=today + datetime.timedelta(days=ACTION_SOON_DAYS + 1),
+        due_on__gte=today - datetime.timedelta(days=2 + 7 * ACTION_WEEKLY_CAP),
+    )
+    fields = ("pk", "description", "due_on", "owner_id", "owner__email", "owner__profile__time_zone", "relationship_id")
+    for rows in _chunks(items, fields):
+        reminders = []
+        for row in rows:
+            local_today = now.astimezone(_zone(row["owner__profile__time_zone"])).date()
+            stage = action_item_stage(due_on=row["due_on"], today=local_today)
+            if stage is None:
+                continue
+            reminders.append(
+                Reminder(
+                    key=f"action-item:{row['pk']}:{row['due_on'].isoformat()}:{stage}",
+                    kind=Kind.ACTION_ITEM,
+                    user_id=row["owner_id"],
+                    email=row["owner__email"],
+                    title=(f"Due soon: {row['description']}" if stage == "soon" else f"Overdue: {row['description']}")[
+                        :255
+                    ],
+                    url=f"/relationships/{row['relationship_id']}/#action-items",
+                    template="action-item",
+                    context={"item_id": row["pk"], "due_on": row["due_on"].isoformat(), "stage": stage},
+                    context_provider=_PROVIDER + "action_item_context",
+                )
+            )
+        result.add(reminders_queue(reminders=reminders))
+    return result
+
+
+def _zone(name: str | None) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def scan(*, now: datetime.datetime | None = None) -> QueueResult:
+    """Every meeting and action-item scan, as the periodic task runs them."""
+    now = now or timezone.now()
+    result = QueueResult()
+    for step in (meeting_reminders_due, prepare_nudges_due, followups_due, action_item_reminders_due):
+        result.add(step(now=now))
+    return result
+
+
+def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
+    """The weekly summary for program administrators: stalled relationships, overdue items, open proposals."""
+    from programs.models import Program
+    from programs.tasks import unanswered_proposals_by_program
+    from relationships.reminders import stalled_relationships
+
+    now = now or timezone.now()
+    year, week, _day = now.isocalendar()
+    programs = list(
+        Program.objects.filter(status__in=[Program.Status.OPEN, Program.Status.RUNNING]).prefetch_related(
+            "administrators"
+        )
+    )
+    if not programs:
+        return QueueResult()
+    program_ids = [p.pk for p in programs]
+    stalled: dict[int, list[dict[str, Any]]] = {}
+    for item in stalled_relationships(now=now, program_ids=program_ids):
+        stalled.setdefault(item.program_id, []).append({"pair": item.label, "days": item.days_since})
+    overdue = dict(
+        ActionItem.objects.filter(
+            OPEN_RELATIONSHIP,
+            status=ActionItem.Status.OPEN,
+            due_on__lt=now.date(),
+            relationship__program_id__in=program_ids,
+        )
+        .values_list("relationship__program_id")
+        .annotate(n=Count("pk"))
+    )
+    proposals = unanswered_proposals_by_program(program_ids=program_ids, now=now)
+    per_admin: dict[int, tuple[User, list[dict[str, Any]]]] = {}
+    for program in programs:
+        summary = {
+            "name": program.name,
+            "url": f"{settings.SITE_URL}/programs/{program.slug}/manage/",
+            "stalled": stalled.get(program.pk, []),
+            "overdue_items": overdue.get(program.pk, 0),
+            "unanswered_proposals": proposals.get(program.pk, 0),
+        }
+        for admin in program.administrators.all():
+            per_admin.setdefault(admin.pk, (admin, []))[1].append(summary)
+    reminders = [
+        Reminder(
+            key=f"admin-digest:{admin.pk}:{year}-W{week:02d}",
+            kind=Kind.ADMIN_DIGEST,
+            user_id=admin.pk,
+            email=admin.email,
+            title=f"Your programs this week ({year}-W{week:02d})",
+            url="/programs/manage/",
+            template="admin-digest",
+            context={"programs": summaries, "week": f"{year}-W{week:02d}"},
+        )
+        for admin, summaries in per_admin.values()
+        if admin.is_active
+    ]
+    return reminders_queue(reminders=reminders)
+
+
+# -- providers: the fresh context when an email leaves (listed in settings.NOTIFICATION_PROVIDERS) -----------
+
+
+def _meeting_for(user: User | None, meeting_id: int, start_ts: int | None = None) -> Meeting | None:
+    meeting = (
+        Meeting.objects.select_related("relationship__mentee", "relationship__mentor", "relationship__program")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None or user is None or meeting.relationship.side_of(user.pk) is None:
+        return None
+    if not meeting.relationship.is_open or meeting.status != Meeting.Status.SCHEDULED:
+        return None
+    if start_ts is not None and _stamp(meeting.start) != start_ts:
+        return None  # moved since the scan: the new time has reminders of its own
+    return meeting
+
+
+def _meeting_context(meeting: Meeting, user: User) -> dict[str, Any]:
+    relationship = meeting.relationship
+    other_id = relationship.other_person_id(user.pk)
+    other = relationship.mentor if other_id == relationship.mentor_id else relationship.mentee
+    return {
+        "meeting": meeting,
+        "other": other,
+        "where_label": PROVIDER_LABELS.get(Provider(meeting.provider), meeting.provider),
+        "join_url": meeting.location if is_video_provider(meeting.provider) else "",
+        "place": "" if is_video_provider(meeting.provider) else meeting.location,
+        "agenda": list(meeting.agenda.all()),
+        "open_items": list(
+            relationship.action_items.filter(status=ActionItem.Status.OPEN).select_related("owner").order_by("due_on")
+        ),
+        "link": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
+    }
+
+
+def meeting_reminder_context(*, user: User | None, meeting_id: int, start_ts: int, **extra: Any) -> dict | None:
+    meeting = _meeting_for(user, meeting_id, start_ts)
+    if meeting is None or user is None or meeting.start <= timezone.now():
+        return None
+    return _meeting_context(meeting, user)
+
+
+def meeting_prepare_context(*, user: User | None, meeting_id: int, start_ts: int, **extra: Any) -> dict | None:
+    meeting = _meeting_for(user, meeting_id, start_ts)
+    if meeting is None or user is None or meeting.start <= timezone.now():
+        return None
+    return _meeting_context(meeting, user)
+
+
+def meeting_followup_context(*, user: User | None, meeting_id: int, **extra: Any) -> dict | None:
+    meeting = _meeting_for(user, meeting_id)
+    if meeting is None or user is None or meeting.wrapped_up_at is not None:
+        return None
+    context = _meeting_context(meeting, user)
+    context["wrap_up_url"] = f"{settings.SITE_URL}/meetings/{meeting.pk}/wrap-up/"
+    context["next_meeting"] = (
+        Meeting.objects.filter(
+            relationship=meeting.relationship, status=Meeting.Status.SCHEDULED, start__gt=meeting.end
+        )
+        .order_by("start")
+        .first()
+    )
+    return context
+
+
+def meeting_ics_for(meeting_id: int) -> str | None:
+    meeting = Meeting.objects.select_related("relationship__mentee", "relationship__mentor", "series").filter(
+        pk=meeting_id
+    )
+    found = meeting.first()
+    return meeting_ics(found).decode() if found else None
+
+
+def action_item_context(*, user: User | None, item_id: int, due_on: str, stage: str, **extra: Any) -> dict | None:
+    item = ActionItem.objects.select_related("relationship").filter(pk=item_id).first()
+    if item is None or user is None or item.owner_id != user.pk:
+        return None
+    if item.status != ActionItem.Status.OPEN or item.due_on.isoformat() != due_on or not item.relationship.is_open:
+        return None  # done, dropped or rescheduled since the scan
+    return {
+        "item": item,
+        "stage": stage,
+        "overdue": stage != "soon",
+        "link": f"{settings.SITE_URL}{item.relationship.get_absolute_url()}#action-items",
+    }

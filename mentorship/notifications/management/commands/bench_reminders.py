@@ -1,0 +1,195 @@
+"""Benchmark: find ~N due reminders, find them again, and send a sample through real SMTP to a local sink.
+
+Seeds one-off meetings starting in two to three hours, so the day-before reminder is due (two reminders
+each, mentee and mentor), and overdue action
+items (one each) so that about --meetings notices fall due. Everything runs in a transaction that is rolled
+back at the end. The SMTP sink is aiosmtpd on 127.0.0.1 at a free port. The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import socket
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.mail import get_connection
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings import reminders as meeting_reminders
+from meetings.models import ActionItem, Meeting
+from mentorship.accounts.models import Profile, User
+from mentorship.notifications import services
+from mentorship.notifications.models import OutboundEmail
+from programs.models import Program
+from relationships import reminders as relationship_reminders
+from relationships.models import Relationship
+
+ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"]
+PAIRS = 500
+
+
+class Rollback(Exception):
+    """Raised to undo everything the benchmark wrote."""
+
+
+class Sink:
+    """Counts messages by Message-ID; runs aiosmtpd in its own thread."""
+
+    def __init__(self) -> None:
+        self.ids: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        from email import message_from_bytes
+
+        message_id = message_from_bytes(envelope.original_content or envelope.content)["Message-ID"]
+        with self.lock:
+            self.ids[message_id] += 1
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "Measure reminder scans and SMTP delivery; prints one JSON line."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--meetings", type=int, default=100000, help="about this many notices fall due")
+        parser.add_argument("--sample", type=int, default=2000, help="emails sent through SMTP")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        import logging
+
+        from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP verb
+        sink = Sink()
+        port = free_port()
+        controller = Controller(sink, hostname="127.0.0.1", port=port)
+        controller.start()
+        result: dict[str, Any] = {}
+        try:
+            with transaction.atomic():
+                result = self._run(options, sink, port)
+                raise Rollback
+        except Rollback:
+            pass
+        finally:
+            controller.stop()
+        self.stdout.write(json.dumps(result))
+
+    def _seed(self, due: int, now: datetime.datetime) -> None:
+        password = make_password(None)
+        users = User.objects.bulk_create(
+            [
+                User(email=f"bench{i}@bench.example.com", full_name=f"Bench {i}", password=password)
+                for i in range(2 * PAIRS + 1)
+            ]
+        )
+        Profile.objects.bulk_create([Profile(user=u, time_zone=ZONES[i % len(ZONES)]) for i, u in enumerate(users)])
+        admin, mentees, mentors = users[0], users[1 : PAIRS + 1], users[PAIRS + 1 :]
+        program = Program.objects.create(
+            name="Reminder bench", slug="bench-reminders", created_by=admin, status="running"
+        )
+        program.administrators.add(admin)
+        today = now.date()
+        relationships = Relationship.objects.bulk_create(
+            [
+                Relationship(program=program, mentee=m, mentor=o, kind="mentoring", started_on=today, status="active")
+                for m, o in zip(mentees, mentors, strict=True)
+            ]
+        )
+        meetings = due // 4  # two notices each
+        items = due - 2 * meetings  # one notice each
+        Meeting.objects.bulk_create(
+            (
+                Meeting(
+                    relationship=relationships[i % PAIRS],
+                    start=now + datetime.timedelta(hours=2, seconds=i % 3000),
+                    end=now + datetime.timedelta(hours=3, seconds=i % 3000),
+                    zone="Europe/Berlin",
+                    title=f"Bench meeting {i}",
+                    provider="zoom",
+                    location="https://acme.zoom.us/j/1234567890",
+                )
+                for i in range(meetings)
+            ),
+            batch_size=5000,
+        )
+        ActionItem.objects.bulk_create(
+            (
+                ActionItem(
+                    relationship=relationships[i % PAIRS],
+                    description=f"Bench item {i}",
+                    owner_id=relationships[i % PAIRS].mentee_id,
+                    due_on=today - datetime.timedelta(days=3),
+                )
+                for i in range(items)
+            ),
+            batch_size=5000,
+        )
+
+    def _scan(self, now: datetime.datetime) -> tuple[int, int, float]:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = meeting_reminders.scan(now=now)
+            result.add(relationship_reminders.scan(now=now))
+            seconds = time.perf_counter() - started
+        return result.notices_created, len(queries), seconds
+
+    def _run(self, options: dict[str, Any], sink: Sink, port: int) -> dict[str, Any]:
+        now = timezone.now()
+        due = options["meetings"]
+        self._seed(due, now)
+        created_first, queries_first, seconds_first = self._scan(now)
+        created_second, queries_second, seconds_second = self._scan(now)
+
+        smtp = get_connection(
+            "django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=port, use_tls=False, use_ssl=False
+        )
+        sent = 0
+        started = time.perf_counter()
+        while sent < options["sample"]:
+            rows = services.outbox_claim(limit=min(200, options["sample"] - sent))
+            if not rows:
+                break
+            outcome = services.outbox_send(rows=rows, connection=smtp)
+            sent += outcome.sent
+            if outcome.retry == len(rows):
+                break  # the sink is unreachable
+        send_seconds = time.perf_counter() - started
+        # A second pass over the same rows must send nothing more.
+        again = services.outbox_send(rows=services.outbox_claim(limit=0)).sent
+        time.sleep(0.5)  # let the sink finish the last message
+        received = sum(sink.ids.values())
+        duplicates = received - len(sink.ids) + again
+        rows_per_key = (
+            OutboundEmail.objects.values("key").count() - OutboundEmail.objects.values("key").distinct().count()
+        )
+        return {
+            "vendor": connection.vendor,
+            "due": due,
+            "created_first_run": created_first,
+            "created_second_run": created_second,
+            "seconds_scan": round(seconds_first, 2),
+            "seconds_scan_second_run": round(seconds_second, 2),
+            "scan_queries": queries_first,
+            "scan_queries_second_run": queries_second,
+            "queries_per_1000_due": round(1000 * queries_first / max(due, 1), 2),
+            "emails_sent": sent,
+            "emails_received_by_sink": received,
+            "emails_per_second": round(sent / send_seconds, 1) if send_seconds else None,
+            "duplicates": duplicates + rows_per_key,
+        }

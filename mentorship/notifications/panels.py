@@ -1,0 +1,11 @@
+"""The profile page's link to notification preferences (see settings.PROFILE_PANELS)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mentorship.accounts.models import User
+
+
+def profile_panel(*, user: User) -> dict[str, Any]:
+    return {"template": "notifications/_profile_panel.html"}
