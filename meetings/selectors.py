@@ -69,7 +69,7 @@ def open_action_items(*, user: User, limit: int = 20) -> list[ActionItem]:
     today = timezone.localdate()
     items = (
         ActionItem.objects.filter(owner=user, status=ActionItem.Status.OPEN)
-        .select_related("relationship__mentee", "relationship__mentor")
+        .select_related("owner", "relationship__mentee", "relationship__mentor")
         .order_by("due_on", "pk")[:limit]
     )
     return sorted(items, key=lambda item: (item.due_on >= today, item.due_on, item.pk))

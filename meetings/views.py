@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meetings import calendars, selectors, services
 from meetings.forms import ActionItemForm, AgendaForm, MeetingForm, ScheduleForm, WrapUpForm
 from meetings.models import ActionItem, AgendaItem, CalendarFeed, Meeting
+from relationships.models import Side
 from relationships.selectors import get_relationship_for_user
 
 
@@ -59,7 +61,8 @@ def schedule(request: HttpRequest, relationship_pk: int) -> HttpResponse:
                 relationship=relationship,
                 side=side,
                 actor=request.user,
-                start_local=form.choice().dtstart_local,
+                # A one-off has no repeat rule, so ScheduleForm.choice() (which needs one) does not apply.
+                start_local=datetime.datetime.combine(data["first_date"], data["start_time"]),
                 zone=data["zone"],
                 duration_minutes=data["duration_minutes"],
                 place=place,
@@ -271,10 +274,14 @@ def wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_item_add(request: HttpRequest, relationship_pk: int) -> HttpResponse:
     relationship, side = get_relationship_for_user(user=request.user, pk=relationship_pk)
+    if side not in (Side.MENTEE, Side.MENTOR):
+        raise Http404("Only the pair adds action items")
     meeting = None
     meeting_id = request.POST.get("meeting", "")
     if meeting_id:
-        meeting = relationship.meetings.filter(pk=int(meeting_id)).first() if meeting_id.isdigit() else None
+        # isascii(): "²" and other Unicode digits pass isdigit() but int() refuses them.
+        if meeting_id.isascii() and meeting_id.isdigit():
+            meeting = relationship.meetings.filter(pk=int(meeting_id)).first()
         if meeting is None:
             raise Http404("No such meeting")
     if meeting:

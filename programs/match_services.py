@@ -22,6 +22,7 @@ from programs import emails
 from programs.match_engine import explain_pair, score_context, skill_names, solve
 from programs.match_selectors import OPEN_RELATIONSHIP, MatchingInput, helper_role, matching_input, mentor_enrollments
 from programs.matching.constraints import check_pair
+from programs.matching.types import MatchResult
 from programs.models import Enrollment, MatchProposal, PairRule, Program
 
 MAX_MENTEE_REQUESTS = 3
@@ -53,7 +54,21 @@ def matching_run(*, program: Program, actor: User) -> RunReport:
     MatchProposal.objects.filter(program=program, status=MatchProposal.Status.DRAFT).delete()
     data = matching_input(program)
     result = solve(data)
-    locked = data.settings.locked
+    matched = write_drafts(program=program, data=data, result=result, actor=actor)
+    unmatched = [
+        {
+            "mentee": str(data.enrollments[u.mentee_id].user),
+            "reason": _("no feasible mentor")
+            if u.reason == "no feasible mentor"
+            else _("every suitable mentor is full"),
+        }
+        for u in result.unmatched
+    ]
+    return RunReport(matched=matched, mentees=len(data.mentees), summary=result.summary, unmatched=unmatched)
+
+
+def write_drafts(*, program: Program, data: MatchingInput, result: MatchResult, actor: User | None) -> int:
+    """Store the engine's pairs as draft proposals, each with its reasons in plain words."""
     by_id = {m.id: m for m in data.mentees}
     mentors_by_id = {m.id: m for m in data.mentors}
     context, names = score_context(data), skill_names(data)
@@ -70,21 +85,12 @@ def matching_run(*, program: Program, actor: User) -> RunReport:
                 score=score,
                 reasons=reasons,
                 penalties=penalties,
-                locked=(match.mentee_id, match.mentor_id) in locked,
+                locked=match.locked,
                 created_by=actor,
             )
         )
-    MatchProposal.objects.bulk_create(drafts)
-    unmatched = [
-        {
-            "mentee": str(data.enrollments[u.mentee_id].user),
-            "reason": _("no feasible mentor")
-            if u.reason == "no feasible mentor"
-            else _("every suitable mentor is full"),
-        }
-        for u in result.unmatched
-    ]
-    return RunReport(matched=len(drafts), mentees=len(data.mentees), summary=result.summary, unmatched=unmatched)
+    MatchProposal.objects.bulk_create(drafts, batch_size=2000)
+    return len(drafts)
 
 
 def _enrollment_pair(program: Program, mentee_id: int, mentor_id: int) -> tuple[Enrollment, Enrollment]:
