@@ -305,6 +305,10 @@ def series_end(*, series: MeetingSeries, side: str, actor: User) -> MeetingSerie
     _require_party(side, series.relationship)
     if series.ended_at:
         raise MeetingError(_("This series has already been stopped."))
+    return _stop_series(series)
+
+
+def _stop_series(series: MeetingSeries) -> MeetingSeries:
     now = timezone.now()
     last = series.meetings.aggregate(last=Max("original_start"))["last"]
     series.ended_at = now
@@ -399,6 +403,8 @@ def meeting_cancel(*, meeting: Meeting, side: str, actor: User) -> Meeting:
 
 def agenda_add(*, meeting: Meeting, side: str, actor: User, text: str, needs_extra_time: bool) -> AgendaItem:
     _require_party(side, meeting.relationship)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise MeetingError(_("Topics can only be added to a meeting that is still to come."))
     if not text.strip():
         raise MeetingError(_("Write the topic first."), field="text")
     last = meeting.agenda.aggregate(last=Max("position"))["last"]
@@ -459,8 +465,8 @@ def meeting_wrap_up(*, meeting: Meeting, side: str, actor: User, data: WrapUp) -
     _require_party(side, meeting.relationship)
     if data.status not in (Meeting.Status.HELD, Meeting.Status.MISSED, Meeting.Status.CANCELLED):
         raise MeetingError(_("Say whether the meeting was held, missed or cancelled."), field="status")
-    if data.status == Meeting.Status.HELD and meeting.start > timezone.now():
-        raise MeetingError(_("A meeting that has not started yet cannot have been held."), field="status")
+    if data.status in (Meeting.Status.HELD, Meeting.Status.MISSED) and meeting.start > timezone.now():
+        raise MeetingError(_("A meeting that has not started yet cannot have been held or missed."), field="status")
     # Calendars only hear of a cancellation (or its reversal) through a higher SEQUENCE, one-offs included.
     cancelled_changed = (meeting.status == Meeting.Status.CANCELLED) != (data.status == Meeting.Status.CANCELLED)
     meeting.status = data.status
@@ -554,3 +560,14 @@ def calendar_feed_owner(*, token: str) -> User | None:
 
 def overdue_first(items: Iterable[ActionItem]) -> list[ActionItem]:
     return sorted(items, key=lambda item: (not item.is_overdue, item.due_on, item.pk))
+
+
+@transaction.atomic
+def relationship_closed(*, relationship: Relationship) -> None:
+    """settings.RELATIONSHIP_CLOSED_HANDLERS: an ended relationship stops its series and cancels what is to come."""
+    now = timezone.now()
+    for series in relationship.series.filter(ended_at__isnull=True):
+        _stop_series(series)
+    relationship.meetings.filter(series__isnull=True, start__gte=now, status=Meeting.Status.SCHEDULED).update(
+        status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1
+    )

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from meetings import calendars, selectors, services
 from meetings.forms import ActionItemForm, AgendaForm, MeetingForm, ScheduleForm, WrapUpForm
@@ -333,7 +334,7 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     user = services.calendar_feed_owner(token=token)
     if user is None:
@@ -353,7 +354,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your calendar link is switched off."))
             return redirect("meetings:calendar_settings")
         token = services.calendar_feed_rotate(user=request.user)
-        new_url = request.build_absolute_uri(f"/calendar/{token}.ics")
+        new_url = f"{settings.SITE_URL}{reverse('calendar_feed', args=[token])}"
         messages.success(request, _("Your new calendar link is ready. Any older link has stopped working."))
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(request, "meetings/calendar_settings.html", {"feed": feed, "new_url": new_url})

@@ -181,6 +181,7 @@ DEMO_SEEDERS = [
 
 # Sections that higher apps add to pages of lower ones, so that imports keep flowing one way.
 RELATIONSHIP_PANELS = ["meetings.panels.relationship_panel"]
+RELATIONSHIP_CLOSED_HANDLERS = ["meetings.services.relationship_closed"]
 PROFILE_PANELS = ["meetings.panels.profile_panel"]
 PROFILE_PANELS += ["mentorship.notifications.panels.profile_panel"]
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from mentorship.accounts.models import User
@@ -371,6 +373,9 @@ def relationship_end(
     # Ending a paused relationship: the pause reason is history, not why it ended (the email shows both).
     relationship.paused_reason = ""
     relationship.save(update_fields=["status", "ended_on", "end_reason", "ended_by", "paused_reason", "updated_at"])
+    # Apps above this one (meetings) stop what they planned for the pair; named in settings, not imported.
+    for path in settings.RELATIONSHIP_CLOSED_HANDLERS:
+        import_string(path)(relationship=relationship)
     _log(
         relationship,
         actor,
