@@ -875,18 +875,19 @@ def test_the_calendar_page_shows_a_new_link_once_and_rotating_retires_the_old_on
 
     first = client.post(url, {"action": "rotate"})
     first_url = first.context["new_url"]
-    assert first_url.startswith("http://testserver/calendar/") and first_url.endswith(".ics")
-    feed_path = first_url.removeprefix("http://testserver")
+    # Built from SITE_URL, the public address, not from whatever host the request came in on.
+    assert first_url.startswith(f"{settings.SITE_URL}/calendar/") and first_url.endswith(".ics")
+    feed_path = first_url.removeprefix(settings.SITE_URL)
     assert Client().get(feed_path).status_code == 200
     assert feed_path.split("/")[-1].removesuffix(".ics") not in text_of(client.get(url))  # shown only once
 
     second = client.post(url)  # the profile's button posts without an action
     assert Client().get(feed_path).status_code == 404
-    assert Client().get(second.context["new_url"].removeprefix("http://testserver")).status_code == 200
+    assert Client().get(second.context["new_url"].removeprefix(settings.SITE_URL)).status_code == 200
 
     client.post(url, {"action": "revoke"})
     assert not CalendarFeed.objects.filter(user=mentee).exists()
-    assert Client().get(second.context["new_url"].removeprefix("http://testserver")).status_code == 404
+    assert Client().get(second.context["new_url"].removeprefix(settings.SITE_URL)).status_code == 404
 
 
 def test_the_profile_page_offers_the_calendar_link(mentee: User) -> None:
