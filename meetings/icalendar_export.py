@@ -412,9 +412,14 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _last_start(series: SeriesEvent) -> datetime | None:
-    return last_occurrence(
-        normalize_rrule(series.rrule, series.zone), _naive(series.dtstart_local, "dtstart"), series.zone
-    )
+    return _cached_last_start(series.rrule, _naive(series.dtstart_local, "dtstart"), series.zone)
+
+
+@lru_cache(maxsize=4096)
+def _cached_last_start(rrule: str, dtstart_local: datetime, zone: str) -> datetime | None:
+    # A feed is rendered again and again while its series rarely change; walking every occurrence of every
+    # finite series just to size the VTIMEZONEs was the largest cost of a repeat render.
+    return last_occurrence(normalize_rrule(rrule, zone), dtstart_local, zone)
 
 
 def calendar_for_series(series: SeriesEvent, *, name: str | None = None, now: datetime | None = None) -> bytes:
