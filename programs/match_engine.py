@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from mentorship.accounts.languages import LANGUAGE_CHOICES
 from mentorship.accounts.models import Skill
 from programs.match_selectors import MatchingInput
-from programs.matching.assignment import solve_exact
+from programs.matching.solver import solve as solve_certified
 from programs.matching.scoring import ScoringContext, compatibility
 from programs.matching.types import Ingredient, MatchingProblem, MatchResult, Mentee, Mentor, ScoreItem
 from programs.models import GoalCategory
@@ -22,7 +22,9 @@ def problem_of(data: MatchingInput) -> MatchingProblem:
 
 
 def solve(data: MatchingInput) -> MatchResult:
-    return solve_exact(problem_of(data))
+    # Vectorised scoring, a candidate graph solved exactly and a price check over every pair left out, which
+    # certifies the result optimal for the whole program (see programs/matching/solver.py).
+    return solve_certified(problem_of(data))
 
 
 def score_context(data: MatchingInput) -> ScoringContext:

@@ -116,3 +116,13 @@ def test_locked_pairs_are_kept() -> None:
     result = solve_exact(MatchingProblem(mentees, mentors, ProgramSettings(locked=frozenset({(2, 10)}))))
     assert (2, 10) in {(m.mentee_id, m.mentor_id) for m in result.matches}
     assert any(m.locked for m in result.matches)
+
+
+@settings(max_examples=100, deadline=None)
+@given(programs())
+def test_the_production_solver_agrees_with_the_reference(problem: MatchingProblem) -> None:
+    from programs.matching.solver import solve
+
+    fast, reference = solve(problem), solve_exact(problem)
+    assert len(fast.matches) == len(reference.matches)
+    assert round(fast.total_score, 2) == round(reference.total_score, 2)

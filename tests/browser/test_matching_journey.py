@@ -51,7 +51,7 @@ def test_admin_runs_locks_reruns_publishes_and_the_mentor_accepts(
     page.goto(f"{live_server.url}{program.get_manage_url()}")
     page.get_by_role("link", name="Matching").click()
     page.get_by_role("button", name="Run matching").click()
-    expect(page.get_by_text("2 of 2 mentees matched.")).to_be_visible()
+    expect(page.get_by_text("2 of 2 mentees matched")).to_be_visible()
     draft = page.locator("table tbody tr")
     expect(draft.filter(has_text="Mia Mentee")).to_contain_text("Mo Mentor")
     expect(draft.filter(has_text="Mia Mentee")).to_contain_text("offers Python")
