@@ -8,8 +8,8 @@ from django.utils.translation import ngettext
 from mentorship.accounts.languages import LANGUAGE_CHOICES
 from mentorship.accounts.models import Skill
 from programs.match_selectors import MatchingInput
-from programs.matching.solver import solve as solve_certified
 from programs.matching.scoring import ScoringContext, compatibility
+from programs.matching.solver import solve as solve_certified
 from programs.matching.types import Ingredient, MatchingProblem, MatchResult, Mentee, Mentor, ScoreItem
 from programs.models import GoalCategory
 
