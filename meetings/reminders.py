@@ -34,6 +34,8 @@ PREPARE_NOT_AFTER = datetime.timedelta(days=1)
 FOLLOWUP_WITHIN = datetime.timedelta(days=3)
 ACTION_SOON_DAYS = 3
 ACTION_WEEKLY_CAP = 3
+# A reminder lists at most this many open action items.
+OPEN_ITEMS_IN_EMAIL = 10
 OPEN_RELATIONSHIP = Q(relationship__status__in=Relationship.OPEN_STATUSES)
 UTC = datetime.UTC
 
@@ -318,9 +320,11 @@ def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
 
 
 def _meeting_for(user: User | None, meeting_id: int, start_ts: int | None = None) -> Meeting | None:
+    # order_by("pk"): with the model's default ordering (start) PostgreSQL may walk the start index to find one id.
     meeting = (
         Meeting.objects.select_related("relationship__mentee", "relationship__mentor", "relationship__program")
         .filter(pk=meeting_id)
+        .order_by("pk")
         .first()
     )
     if meeting is None or user is None or meeting.relationship.side_of(user.pk) is None:
@@ -343,8 +347,11 @@ def _meeting_context(meeting: Meeting, user: User) -> dict[str, Any]:
         "join_url": meeting.location if is_video_provider(meeting.provider) else "",
         "place": "" if is_video_provider(meeting.provider) else meeting.location,
         "agenda": list(meeting.agenda.all()),
+        # The most pressing few; the relationship page has the rest.
         "open_items": list(
-            relationship.action_items.filter(status=ActionItem.Status.OPEN).select_related("owner").order_by("due_on")
+            relationship.action_items.filter(status=ActionItem.Status.OPEN)
+            .select_related("owner")
+            .order_by("due_on", "pk")[:OPEN_ITEMS_IN_EMAIL]
         ),
         "link": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
     }
@@ -381,8 +388,10 @@ def meeting_followup_context(*, user: User | None, meeting_id: int, **extra: Any
 
 
 def meeting_ics_for(meeting_id: int) -> str | None:
-    meeting = Meeting.objects.select_related("relationship__mentee", "relationship__mentor", "series").filter(
-        pk=meeting_id
+    meeting = (
+        Meeting.objects.select_related("relationship__mentee", "relationship__mentor", "series")
+        .filter(pk=meeting_id)
+        .order_by("pk")
     )
     found = meeting.first()
     return meeting_ics(found).decode() if found else None

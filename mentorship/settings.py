@@ -193,6 +193,7 @@ NOTIFICATION_PROVIDERS = [
     "meetings.reminders.meeting_ics_for",
     "meetings.reminders.action_item_context",
     "relationships.reminders.agreement_pending_context",
+    "programs.tasks.proposal_reminder_context",
 ]
 NOTIFICATIONS_AGREEMENT_PENDING_DAYS = env_int("NOTIFICATIONS_AGREEMENT_PENDING_DAYS", 3, minimum=1)
 # After "mail server unreachable" the waiting emails are tried again this many seconds later (with jitter).
@@ -246,7 +247,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # max_retries 0: a web request that publishes while Redis is away fails in milliseconds instead of
+    # sleeping through kombu's reconnect attempts; the outbox row waits and the next scan hands it over.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 0}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -15,13 +15,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from mentorship.accounts.models import User
 from programs import emails
 from programs.match_engine import explain_pair, score_context, skill_names, solve
 from programs.match_selectors import OPEN_RELATIONSHIP, MatchingInput, helper_role, matching_input, mentor_enrollments
 from programs.matching.constraints import check_pair
+from programs.matching.explain import block_text
 from programs.matching.types import MatchResult
 from programs.models import Enrollment, MatchProposal, PairRule, Program
 
@@ -351,17 +351,6 @@ class PairCheck:
     problems: list[str]
 
 
-BLOCK_TEXT = {
-    "same_person": gettext_lazy("they are the same person"),
-    "manager": gettext_lazy("the mentor is the mentee's manager or above them in the reporting line"),
-    "avoided": gettext_lazy("the mentee asked not to be paired with them"),
-    "already_matched": gettext_lazy("they were already paired in this program"),
-    "external_not_allowed": gettext_lazy("external mentors are not allowed here (or the mentee did not want one)"),
-    "sponsor_too_junior": gettext_lazy("the sponsor is not senior enough"),
-    "forbidden": gettext_lazy("an administrator forbade this pair"),
-}
-
-
 def pair_check(*, program: Program, mentee_user: User, mentor_user: User) -> PairCheck | None:
     """Score and rule check for an administrator pairing two people by hand; None when they are not enrolled."""
     mentee = program.enrollments.filter(user=mentee_user, role=Enrollment.Role.MENTEE).first()
@@ -374,9 +363,8 @@ def pair_check(*, program: Program, mentee_user: User, mentor_user: User) -> Pai
         return None
     engine_mentee = data.mentees[0]
     score, reasons, penalties = explain_pair(engine_mentee, engine_mentor, score_context(data), skill_names(data))
-    problems = [
-        _(BLOCK_TEXT.get(block, block)) for block in check_pair(engine_mentee, engine_mentor, data.settings).blocks
-    ]
+    blocks = check_pair(engine_mentee, engine_mentor, data.settings).blocks
+    problems = [block_text(block, program.sponsor_min_level_gap) for block in blocks]
     if engine_mentor.capacity <= 0:
         problems.append(_("the mentor has no free place"))
     return PairCheck(score, reasons, penalties, problems)

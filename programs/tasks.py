@@ -1,29 +1,112 @@
-"""Periodic scans of program data. Match proposals are being built; these hooks are where they plug in."""
+"""Periodic scans of program data: match proposals still waiting for the mentor's answer."""
 
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from mentorship.accounts.models import User
+from mentorship.notifications.models import Kind
 from mentorship.notifications.services import Reminder, reminders_queue
+from programs.models import MatchProposal
+
+# The mentor hears once more this long before the proposal lapses.
+REMIND_BEFORE = datetime.timedelta(days=1)
+CHUNK = 2000
+PROPOSAL_CONTEXT = "programs.tasks.proposal_reminder_context"
+FIELDS = (
+    "pk",
+    "respond_by",
+    "program__name",
+    "mentee__user__full_name",
+    "mentee__user__email",
+    "mentor__user_id",
+    "mentor__user__email",
+    "mentor__user__profile__time_zone",
+)
+
+
+def _zone(name: str | None) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def unanswered_proposal_reminders(*, now: datetime.datetime) -> list[Reminder]:
-    """HOOK for the matching feature: reminders for match proposals still unanswered after
-    Program.mentor_response_days. Return one notifications Reminder per person to nudge, with kind
-    Kind.MATCH_PROPOSAL and a key such as f"match-proposal:{proposal.pk}:{stage}:{user.pk}".
-    Nothing to do until proposals exist.
+    """One reminder per proposal to its mentor once the deadline is less than a day away.
+
+    The key names the proposal alone, so later scans, a second beat or a moved deadline never send another.
+    The email is composed from plain values read here (the deadline already in the mentor's zone); when the
+    provider is listed in settings.NOTIFICATION_PROVIDERS it also drops the email if the mentor answered after
+    the scan but before the mail server took it.
     """
-    return []
+    proposals = MatchProposal.objects.filter(
+        status=MatchProposal.Status.PROPOSED,
+        respond_by__gt=now,
+        respond_by__lte=now + REMIND_BEFORE,
+        mentor__user__is_active=True,
+    )
+    link = f"{settings.SITE_URL}{reverse('programs:proposals')}"
+    provider = PROPOSAL_CONTEXT if PROPOSAL_CONTEXT in getattr(settings, "NOTIFICATION_PROVIDERS", ()) else ""
+    reminders: list[Reminder] = []
+    last = 0
+    while True:
+        rows = list(proposals.filter(pk__gt=last).order_by("pk").values(*FIELDS)[:CHUNK])
+        if not rows:
+            return reminders
+        last = rows[-1]["pk"]
+        for row in rows:
+            mentee = row["mentee__user__full_name"] or row["mentee__user__email"].split("@")[0]
+            local = timezone.localtime(row["respond_by"], _zone(row["mentor__user__profile__time_zone"]))
+            reminders.append(
+                Reminder(
+                    key=f"match-proposal:{row['pk']}:day-before:{row['mentor__user_id']}",
+                    kind=Kind.MATCH_PROPOSAL,
+                    user_id=row["mentor__user_id"],
+                    email=row["mentor__user__email"],
+                    title=f"Please answer the proposal to pair with {mentee}"[:255],
+                    url=reverse("programs:proposals"),
+                    template="proposal-reminder",
+                    context={
+                        "proposal_id": row["pk"],
+                        "program": row["program__name"],
+                        "mentee": mentee,
+                        "respond_by": date_format(local, "j F Y, H:i T"),
+                        "link": link,
+                    },
+                    context_provider=provider,
+                )
+            )
 
 
 def unanswered_proposals_by_program(*, program_ids: list[int], now: datetime.datetime) -> dict[int, int]:
-    """HOOK for the matching feature: {program id: number of proposals waiting for an answer} for the admins'
-    weekly digest. Empty until proposals exist.
-    """
+    """{program id: proposals still waiting for the mentor} for the administrators' weekly digest."""
+    return dict(
+        MatchProposal.objects.filter(program_id__in=program_ids, status=MatchProposal.Status.PROPOSED)
+        .values_list("program_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def proposal_reminder_context(*, user: User | None, proposal_id: int, **extra: Any) -> dict | None:
+    """Fresh when sent: nothing once the mentor answered, the proposal was withdrawn or its deadline passed."""
+    proposal = MatchProposal.objects.filter(pk=proposal_id).select_related("mentor").first()
+    if proposal is None or user is None or proposal.mentor.user_id != user.pk:
+        return None
+    if proposal.status != MatchProposal.Status.PROPOSED or (
+        proposal.respond_by is not None and proposal.respond_by <= timezone.now()
+    ):
+        return None
     return {}
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import random
 import secrets
@@ -36,6 +37,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -199,6 +201,9 @@ def _queue_batch(batch: list[Reminder]) -> QueueResult:
     result = QueueResult(considered=len(batch), queries_batches=1)
     unique = {reminder.key[:255]: reminder for reminder in batch}
     prefs = settings_for(r.user_id for r in unique.values())
+    if db_connection.vendor == "postgresql":
+        result.notices_created, result.emails_created = _insert_postgresql(unique, prefs)
+        return result
     existing = set(Notice.objects.filter(key__in=list(unique)).values_list("key", flat=True))
     fresh = [r for key, r in unique.items() if key not in existing]
     if not fresh:
@@ -240,9 +245,65 @@ def _queue_batch(batch: list[Reminder]) -> QueueResult:
     return result
 
 
-def _json_safe(context: dict[str, Any]) -> dict[str, Any]:
-    import json
+def _postgresql_queue_sql() -> str:
+    quote = db_connection.ops.quote_name
+    key = quote("key")
+    # Only table and column names from the models are interpolated; every value is a parameter.
+    return (
+        "WITH u AS (SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], "  # noqa: S608
+        "%s::boolean[], %s::boolean[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+        "AS u(key, user_id, kind, title, url, digest_pending, send, address, subject, template, context, "
+        "context_provider, attachments)), "
+        f"ins AS (INSERT INTO {quote(Notice._meta.db_table)} "
+        f"(user_id, {key}, kind, title, url, created_at, digest_pending) "
+        "SELECT u.user_id, u.key, u.kind, u.title, u.url, %s, u.digest_pending FROM u "
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING {key}), "
+        f"em AS (INSERT INTO {quote(OutboundEmail._meta.db_table)} "
+        f"({key}, kind, {quote('to')}, recipient_id, subject, body_text, body_html, template, context, "
+        "context_provider, attachments, headers, status, attempts, last_error, created_at, claim_token) "
+        "SELECT u.key, u.kind, u.address, u.user_id, u.subject, '', '', u.template, u.context::jsonb, "
+        "u.context_provider, u.attachments::jsonb, '{}'::jsonb, %s, 0, '', %s, '' "
+        f"FROM u JOIN ins ON ins.{key} = u.key WHERE u.send "
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING 1) "
+        "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM em)"
+    )
 
+
+def _insert_postgresql(unique: dict[str, Reminder], prefs: dict[int, NotificationSettings]) -> tuple[int, int]:
+    """What the generic path does with a SELECT and two bulk_create calls, in one statement of arrays.
+
+    Only notices that did not exist yet get an email (the notice table is the ledger, see above), and the
+    counts are the rows really inserted, so a concurrent scan is counted once. Building 1,000-row VALUES lists
+    and model instances was most of the time of a 100,000-reminder scan; arrays leave that work to PostgreSQL.
+    """
+    reminders = list(unique.values())
+    modes = [prefs[r.user_id].mode_for(r.kind) for r in reminders]
+    now = timezone.now()
+    params = [
+        list(unique),
+        [r.user_id for r in reminders],
+        [r.kind for r in reminders],
+        [r.title[:255] for r in reminders],
+        [r.url[:500] for r in reminders],
+        [mode == Mode.DIGEST for mode in modes],
+        [mode == Mode.ON for mode in modes],
+        [r.email for r in reminders],
+        [_one_line(r.title) for r in reminders],
+        [r.template for r in reminders],
+        [json.dumps(r.context, cls=DjangoJSONEncoder) for r in reminders],
+        [r.context_provider for r in reminders],
+        [json.dumps(list(r.attachments), cls=DjangoJSONEncoder) for r in reminders],
+        now,
+        OutboundEmail.Status.PENDING.value,
+        now,
+    ]
+    with db_connection.cursor() as cursor:
+        cursor.execute(_postgresql_queue_sql(), params)
+        notices, emails = cursor.fetchone()
+    return notices, emails
+
+
+def _json_safe(context: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(context, cls=DjangoJSONEncoder))
 
 
@@ -311,9 +372,11 @@ def outbox_send(*, rows: list[OutboundEmail], connection: Any = None) -> SendRes
         _release_unreachable(rows, exc)
         result.retry = len(rows)
         return result
+    # Everyone's preferences in one query per batch, not one per email.
+    prefs = settings_for(row.recipient_id for row in rows if row.recipient_id and row.kind in Kind.values)
     try:
         for row in rows:
-            _send_one(row, connection, result)
+            _send_one(row, connection, result, prefs)
     finally:
         # A broken connection is closed as far as we are concerned.
         with contextlib.suppress(Exception):
@@ -321,10 +384,12 @@ def outbox_send(*, rows: list[OutboundEmail], connection: Any = None) -> SendRes
     return result
 
 
-def _send_one(row: OutboundEmail, connection: Any, result: SendResult) -> None:
+def _send_one(
+    row: OutboundEmail, connection: Any, result: SendResult, prefs: dict[int, NotificationSettings] | None = None
+) -> None:
     mine = OutboundEmail.objects.filter(pk=row.pk, claim_token=row.claim_token)
     try:
-        message = build_message(row, connection=connection)
+        message = build_message(row, connection=connection, prefs=prefs)
     except Exception as exc:
         logger.exception("email %s cannot be built", row.pk)
         mine.update(status=OutboundEmail.Status.FAILED, last_error=f"cannot build: {exc}"[:2000], claim_token="")
@@ -441,19 +506,22 @@ def message_id_for(key: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def build_message(row: OutboundEmail, *, connection: Any = None) -> EmailMultiAlternatives | None:
-    """The email for a claimed row, or None when it is no longer wanted."""
+def build_message(
+    row: OutboundEmail, *, connection: Any = None, prefs: dict[int, NotificationSettings] | None = None
+) -> EmailMultiAlternatives | None:
+    """The email for a claimed row, or None when it is no longer wanted. `prefs` may hold the batch's settings."""
     subject, text, html = row.subject, row.body_text, row.body_html
     headers = {"Message-ID": message_id_for(row.key), **(row.headers or {})}
     if row.kind in Kind.values and row.recipient_id:
-        prefs = settings_for([row.recipient_id])[row.recipient_id]
-        if prefs.mode_for(row.kind) != Mode.ON:
+        found = prefs.get(row.recipient_id) if prefs is not None else None
+        mine = found or settings_for([row.recipient_id])[row.recipient_id]
+        if mine.mode_for(row.kind) != Mode.ON:
             return None  # unsubscribed or switched to the digest after the scan
         url = unsubscribe_url(user_id=row.recipient_id, kind=row.kind)
         headers["List-Unsubscribe"] = f"<{url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     if row.template and not row.body_text:
-        rendered = _render_row(row)
+        rendered = _render_row(row, unsubscribe=headers.get("List-Unsubscribe", "").strip("<>"))
         if rendered is None:
             return None
         subject, text, html = rendered
@@ -477,7 +545,7 @@ def build_message(row: OutboundEmail, *, connection: Any = None) -> EmailMultiAl
     return message
 
 
-def _render_row(row: OutboundEmail) -> tuple[str, str, str] | None:
+def _render_row(row: OutboundEmail, *, unsubscribe: str = "") -> tuple[str, str, str] | None:
     user: User | None = row.recipient
     context: dict[str, Any] = dict(row.context or {})
     if row.context_provider:
@@ -487,7 +555,7 @@ def _render_row(row: OutboundEmail) -> tuple[str, str, str] | None:
         context.update(fresh)
     context["person"] = user
     if user is not None and row.kind in Kind.values:
-        context["unsubscribe_url"] = unsubscribe_url(user_id=user.pk, kind=row.kind)
+        context["unsubscribe_url"] = unsubscribe or unsubscribe_url(user_id=user.pk, kind=row.kind)
         context["preferences_url"] = f"{settings.SITE_URL}{reverse('notifications:preferences')}"
     zone = _zone_of(user)
     with timezone.override(zone):

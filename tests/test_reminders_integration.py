@@ -1,0 +1,254 @@
+"""Reminders end to end: a real beat and a real worker on Redis, the test database on PostgreSQL, an SMTP sink.
+
+One test walks three situations in a row (starting the processes once keeps it well under a minute and a half):
+a meeting coming up soon is reminded exactly once; a mail server that is away delays the reminder without
+failing it; a broker that is away does not slow down the person planning a meeting.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import zoneinfo
+from collections.abc import Callable
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import connection
+from django.utils import timezone
+
+from meetings import reminders as meeting_reminders
+from meetings import services as meeting_services
+from meetings.tests.factories import pair, person, place, running_program
+from mentorship.celery import app
+from mentorship.notifications import services
+from mentorship.notifications.models import Kind, Mode, OutboundEmail
+from relationships.models import Relationship
+
+ROOT = Path(__file__).resolve().parent.parent
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+# Subprocesses take the app's default queue from argv, so this test's beat and worker share nothing with
+# anyone else's on the same Redis database (and the worker is the only consumer of that queue).
+BOOT = (
+    "import sys\nfrom mentorship.celery import app\napp.conf.task_default_queue = sys.argv[1]\napp.start(sys.argv[2:])"
+)
+
+
+class Sink:
+    """An SMTP server that keeps what it receives; it can be stopped and started again on the same port."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.messages: list[Message] = []
+        self._lock = threading.Lock()
+        self._controller: Controller | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._lock:
+            self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def start(self) -> None:
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def with_id(self, message_id: str) -> list[Message]:
+        with self._lock:
+            return [m for m in self.messages if m["Message-ID"] == message_id]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url_for_workers() -> str:
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+def wait_for(check: Callable[[], Any], *, seconds: float, what: str, logs: Callable[[], str]) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := check():
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"waited {seconds}s for {what}\n{logs()}")
+
+
+def meeting_soon(relationship: Relationship, minutes: int) -> Any:
+    """A one-off meeting starting within the shortest default lead time (an hour)."""
+    start = (timezone.now() + datetime.timedelta(minutes=minutes)).astimezone(BERLIN).replace(second=0, microsecond=0)
+    return meeting_services.meeting_create(
+        relationship=relationship,
+        side="mentee",
+        actor=relationship.mentee,
+        start_local=start.replace(tzinfo=None),
+        zone="Europe/Berlin",
+        duration_minutes=45,
+        place=place(),
+    )
+
+
+def reminder_rows(meeting_id: int) -> list[OutboundEmail]:
+    return list(
+        OutboundEmail.objects.filter(kind=Kind.MEETING_REMINDER, key__startswith=f"meeting-reminder:{meeting_id}:")
+    )
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_beat_and_worker_remind_once_survive_smtp_outage_and_broker_outage() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the beat and worker run in other processes and need the test database on PostgreSQL")
+    assert str(app.conf.broker_url).startswith("redis://"), "set REDIS_URL"
+    queue = f"reminders-it-{uuid.uuid4().hex[:8]}"
+    sink = Sink(free_port())
+    sink.start()
+    workdir = Path(tempfile.mkdtemp(prefix="mentorship-reminders-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_workers(),
+        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
+        "EMAIL_TIMEOUT": "3",
+        "DJANGO_SETTINGS_MODULE": "mentorship.settings",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        # Short intervals so that the whole story fits in well under a minute.
+        "NOTIFICATIONS_SCAN_SECONDS": "1",
+        "NOTIFICATIONS_FLUSH_SECONDS": "1",
+        "NOTIFICATIONS_SMTP_DOWN_RETRY_SECONDS": "1",
+    }
+    logs = {name: open(workdir / f"{name}.log", "w+") for name in ("worker", "beat")}  # noqa: SIM115
+
+    def output() -> str:
+        text = []
+        for name, handle in logs.items():
+            handle.flush()
+            text.append(f"--- {name} ---\n{(workdir / f'{name}.log').read_text()[-3000:]}")
+        return "\n".join(text)
+
+    def start(*argv: str, name: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(  # noqa: S603 - fixed interpreter and arguments
+            [sys.executable, "-c", BOOT, queue, *argv],
+            cwd=ROOT,
+            env=env,
+            stdout=logs[name],
+            stderr=subprocess.STDOUT,
+        )
+
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
+    processes: list[subprocess.Popen[bytes]] = []
+    pools: tuple[Any, Any] | None = None
+    try:
+        # People first, so that the welcome emails are not mixed into what the scans look at.
+        mentee = person("mia.it@example.com", "Mia Mentee")
+        mentor = person("marco.it@example.com", "Marco Mentor", zone="America/New_York")
+        admin = person("hr.it@example.com", "Hannah Resources")
+        program = running_program(admin, "Integration Mentoring")
+        relationship = pair(program, mentee, mentor, created_by=admin)
+        # Only the mentee wants meeting reminders, so "exactly one" means one email, not one per person.
+        services.preference_set(user=mentor, kind=Kind.MEETING_REMINDER, mode=Mode.OFF)
+
+        app.conf.task_always_eager = False
+        app.conf.task_default_queue = queue
+        processes.append(
+            start(
+                "worker", "--pool", "solo", "-Q", queue, "--without-gossip", "--without-mingle",
+                "--without-heartbeat", "--loglevel", "INFO", name="worker",
+            )
+        )  # fmt: skip
+        processes.append(
+            start("beat", "-s", str(workdir / "beat-schedule"), "--loglevel", "INFO", name="beat")
+        )  # fmt: skip
+
+        # 1. Coming up in 30 minutes: the one-hour reminder is due at once, and comes exactly once.
+        first = meeting_soon(relationship, 30)
+        [row] = wait_for(lambda: reminder_rows(first.pk), seconds=20, what="the scan to queue a reminder", logs=output)
+        assert row.to == mentee.email
+        message_id = services.message_id_for(row.key)
+        wait_for(lambda: sink.with_id(message_id), seconds=20, what="the reminder at the sink", logs=output)
+        time.sleep(4)  # several more scans and flushes
+        assert len(sink.with_id(message_id)) == 1
+        assert len(reminder_rows(first.pk)) == 1
+        row.refresh_from_db()
+        assert row.status == OutboundEmail.Status.SENT and row.attempts == 1
+
+        # 2. The mail server goes away: the reminder waits (not failed), and leaves once it is back.
+        sink.stop()
+        second = meeting_soon(relationship, 40)
+        [row] = wait_for(lambda: reminder_rows(second.pk), seconds=20, what="the second reminder", logs=output)
+
+        def waiting() -> bool:
+            row.refresh_from_db()
+            return row.status == OutboundEmail.Status.PENDING and "unreachable" in row.last_error
+
+        wait_for(waiting, seconds=20, what="a delivery attempt against the stopped server", logs=output)
+        time.sleep(2)
+        row.refresh_from_db()
+        assert row.status in {OutboundEmail.Status.PENDING, OutboundEmail.Status.SENDING}
+        assert row.attempts == 0 or row.status == OutboundEmail.Status.SENDING  # an unreachable server costs none
+        sink.start()
+        message_id = services.message_id_for(row.key)
+        wait_for(lambda: sink.with_id(message_id), seconds=20, what="the delayed reminder", logs=output)
+        row.refresh_from_db()
+        assert row.status == OutboundEmail.Status.SENT
+        assert len(sink.with_id(message_id)) == 1
+
+        # 3. The broker goes away. The beat and worker stop first, so nothing else can touch the new rows.
+        _stop(processes)
+        pools = (app._pool, app.amqp._producer_pool)
+        app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+        # The app caches pools for the broker it first saw; without them it connects to the new URL.
+        app._pool = app.amqp._producer_pool = None
+        started = time.monotonic()
+        third = meeting_soon(relationship, 50)
+        elapsed = time.monotonic() - started
+        assert elapsed < 2, f"meeting_create took {elapsed:.2f}s with the broker away"
+        announced = list(OutboundEmail.objects.filter(key__startswith=f"meeting-scheduled:meeting:{third.pk}:"))
+        assert [e.to for e in announced] == [mentor.email]
+        assert all(e.status == OutboundEmail.Status.PENDING and e.attempts == 0 for e in announced)
+        # The scan is just as calm about it: the reminder is queued and waits for the next flush.
+        assert meeting_reminders.meeting_reminders_due(now=timezone.now()).emails_created == 1
+        [waiting_reminder] = reminder_rows(third.pk)
+        assert waiting_reminder.status == OutboundEmail.Status.PENDING
+        assert not OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).exists()
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url = previous
+        if pools is not None:
+            # Put back the pools of the real broker untouched (they are shared with kombu's global registry).
+            app._pool, app.amqp._producer_pool = pools
+        _stop(processes)
+        sink.stop()
+        for handle in logs.values():
+            handle.close()
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
