@@ -140,6 +140,11 @@ class Command(BaseCommand):
         materialised += series_materialise_many(series_list=other_series, until=timezone.now() + HORIZON)
         seconds = time.perf_counter() - started
 
+        if connection.vendor == "postgresql":
+            # Freshly loaded tables have no statistics yet; production ones are analysed by autovacuum.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE meetings_meeting, meetings_meetingseries, relationships_relationship")
+
         # Each of the person's series gets two moved and one cancelled occurrence.
         for series in my_series:
             occurrences = list(series.meetings.order_by("start")[:6])
