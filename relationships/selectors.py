@@ -61,6 +61,8 @@ def with_progress(relationships: QuerySet[Relationship], *, viewer: User) -> Que
         agreement_mentee_ok=_latest_agreement("mentee_accepted_at"),
         agreement_mentor_ok=_latest_agreement("mentor_accepted_at"),
         my_reflection=Exists(Reflection.objects.filter(relationship=OuterRef("pk"), author=viewer)),
+        # Meetings hang off relationships through their reverse accessor; this app never imports them.
+        has_meetings=Exists(Relationship.objects.filter(pk=OuterRef("pk"), meetings__isnull=False)),
     )
 
 
@@ -84,7 +86,9 @@ def next_step(relationship: Relationship, *, viewer_id: int) -> str:
         return _("Accept the agreement")
     if theirs is None:
         return _("Waiting for %(name)s to accept the agreement") % {"name": other.display_name}
-    return _("Schedule your first meeting")
+    if not relationship.has_meetings:
+        return _("Schedule your first meeting")
+    return ""
 
 
 def relationships_of(*, user: User) -> list[Relationship]:
