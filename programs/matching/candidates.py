@@ -28,6 +28,8 @@ class Candidates:
     cols: np.ndarray  # mentor index
     scores: np.ndarray  # int64 hundredths
     bound: np.ndarray  # per mentee: every feasible pair not listed scores at most this (-1: none left out)
+    mentor_bound: np.ndarray | None = None  # the same per mentor, when mentors' favourites were collected
+    favourite: np.ndarray | None = None  # per pair: among its mentor's favourites
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -75,20 +77,26 @@ def collect(
         parts_rows.append(local + lo)
         parts_cols.append(cols)
         parts_scores.append(scores)
+    mentor_bound = None
+    favourite_count = 0
     if favourites is not None:
         rows, cols, scores = favourites.pairs()
-        parts_rows.append(rows)
-        parts_cols.append(cols)
-        parts_scores.append(scores)
-    if not parts_rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return Candidates(empty, empty, empty, bound)
-    rows = np.concatenate(parts_rows).astype(np.int64)
-    cols = np.concatenate(parts_cols).astype(np.int64)
-    scores = np.concatenate(parts_scores).astype(np.int64)
-    # A pair can be a favourite of both sides; keep it once, in mentee order.
-    _, first = np.unique(rows * max(m, 1) + cols, return_index=True)
-    return Candidates(rows[first], cols[first], scores[first], bound)
+        parts_rows.insert(0, rows)
+        parts_cols.insert(0, cols)
+        parts_scores.insert(0, scores)
+        favourite_count = len(rows)
+        mentor_bound = favourites.runner_up()
+    rows = np.concatenate([np.zeros(0, dtype=np.int64), *parts_rows]).astype(np.int64)
+    cols = np.concatenate([np.zeros(0, dtype=np.int64), *parts_cols]).astype(np.int64)
+    scores = np.concatenate([np.zeros(0, dtype=np.int64), *parts_scores]).astype(np.int64)
+    if len(rows) == 0:
+        return Candidates(rows, cols, scores, bound, mentor_bound, np.zeros(0, dtype=bool))
+    favourite = np.arange(len(rows)) < favourite_count
+    # A pair can be on both sides' lists; keep it once (as a favourite if it is one), in mentee order.
+    keys = rows * max(m, 1) + cols
+    order = np.lexsort((~favourite, keys))
+    first = order[np.append(True, keys[order][1:] != keys[order][:-1])]
+    return Candidates(rows[first], cols[first], scores[first], bound, mentor_bound, favourite[first])
 
 
 class _MentorFavourites:
@@ -99,7 +107,9 @@ class _MentorFavourites:
     """
 
     def __init__(self, wanted: np.ndarray) -> None:
-        self.wanted = wanted.astype(np.int64)
+        # One more than wanted: the runner-up's score bounds every pair the mentor leaves out.
+        self.kept = wanted.astype(np.int64)
+        self.wanted = self.kept + 1
         width = max(1, int(self.wanted.max()) if len(self.wanted) else 1)
         self.scores = np.full((len(wanted), width), -1, dtype=np.int64)
         self.rows = np.full((len(wanted), width), -1, dtype=np.int64)
@@ -130,8 +140,12 @@ class _MentorFavourites:
         self.floor[touched] = np.where(self.wanted[touched] > 0, self.scores[touched, last], np.iinfo(np.int16).max)
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        cols, slot = np.nonzero(self.rows >= 0)
+        cols, slot = np.nonzero((self.rows >= 0) & (np.arange(self.rows.shape[1])[None, :] < self.kept[:, None]))
         return self.rows[cols, slot], cols, self.scores[cols, slot]
+
+    def runner_up(self) -> np.ndarray:
+        """Per mentor, the best score among mentees it did not keep (-1 when it kept every feasible one)."""
+        return self.scores[np.arange(len(self.kept)), np.minimum(self.kept, self.scores.shape[1] - 1)]
 
 
 def _trim(

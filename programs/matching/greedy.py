@@ -35,9 +35,10 @@ def greedy(problem: MatchingProblem, *, context: ScoringContext | None = None, l
     pair_score[locks.rows] = locks.scores
     complete = scorer.n * scorer.m <= limit
     if scorer.n and (capacity > 0).any():
-        rows, cols, scores = _pairs(scorer, capacity, complete)
-        order = np.lexsort((cols, rows, -scores))
-        _take_in_order(rows[order], cols[order], scores[order], mentor_of, pair_score, capacity)
+        pairs, scores = _pairs(scorer, capacity, complete)
+        # A stable sort keeps pairs of equal score in mentee-then-mentor order (numpy sorts int16 by radix).
+        order = np.argsort(-scores, kind="stable")
+        _take_in_order(pairs[order], scores[order], scorer.m, mentor_of, pair_score, capacity)
     stats = SolveStats(
         method="greedy" if complete else f"greedy over each mentee's best {LONG_LIST}",
         seconds={"greedy": time.perf_counter() - start},
@@ -45,26 +46,26 @@ def greedy(problem: MatchingProblem, *, context: ScoringContext | None = None, l
     return build_result(problem, mentor_of, pair_score, locks, scorer.feasible_counts(), stats)
 
 
-def _pairs(scorer: PairScorer, capacity: np.ndarray, complete: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every feasible pair with an open mentor, or for huge programs each mentee's longer short list."""
+def _pairs(scorer: PairScorer, capacity: np.ndarray, complete: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Every feasible pair with an open mentor (as ``mentee * m + mentor``), or each mentee's long list."""
     open_mentors = capacity > 0
     if not complete:
         short = collect(scorer, LONG_LIST, open_mentors, per_mentor=2 * capacity + MENTOR_EXTRA)
-        return short.rows, short.cols, short.scores
-    parts_rows, parts_cols, parts_scores = [], [], []
+        order = np.argsort(short.rows * scorer.m + short.cols, kind="stable")
+        return (short.rows * scorer.m + short.cols)[order], short.scores[order].astype(scorer.dtype)
+    parts_pairs, parts_scores = [], []
     for lo, _hi, block in scorer.blocks():
         block[:, ~open_mentors] = scorer.infeasible
-        local, cols = np.nonzero(block >= 0)
-        parts_rows.append(local + lo)
-        parts_cols.append(cols)
-        parts_scores.append(block[local, cols].astype(np.int64))
-    return np.concatenate(parts_rows), np.concatenate(parts_cols), np.concatenate(parts_scores)
+        flat = np.flatnonzero(block >= 0)
+        parts_pairs.append(flat + lo * scorer.m)
+        parts_scores.append(block.reshape(-1)[flat])
+    return np.concatenate(parts_pairs), np.concatenate(parts_scores)
 
 
 def _take_in_order(
-    rows: np.ndarray,
-    cols: np.ndarray,
+    pairs: np.ndarray,
     scores: np.ndarray,
+    width: int,
     mentor_of: np.ndarray,
     pair_score: np.ndarray,
     capacity: np.ndarray,
@@ -72,16 +73,27 @@ def _take_in_order(
     """Walk the sorted pairs; a chunk is first thinned with vectorised checks, the survivors go one by one."""
     taken = mentor_of >= 0
     room = capacity.copy()
-    for lo in range(0, len(rows), CHUNK):
-        r, c, s = rows[lo : lo + CHUNK], cols[lo : lo + CHUNK], scores[lo : lo + CHUNK]
-        alive = np.flatnonzero(~taken[r] & (room[c] > 0))
-        for k in alive.tolist():
-            i, j = int(r[k]), int(c[k])
-            if taken[i] or room[j] <= 0:
+    for lo in range(0, len(pairs), CHUNK):
+        rows, cols = np.divmod(pairs[lo : lo + CHUNK], width)
+        alive = np.flatnonzero(~taken[rows] & (room[cols] > 0))
+        if len(alive) == 0:
+            continue
+        chosen_rows, chosen_cols, chosen_scores = [], [], []
+        busy: set[int] = set()
+        left = {int(j): int(room[j]) for j in np.unique(cols[alive])}
+        for i, j, score in zip(
+            rows[alive].tolist(), cols[alive].tolist(), scores[lo : lo + CHUNK][alive].tolist(), strict=True
+        ):
+            if i in busy or left[j] <= 0:
                 continue
-            taken[i] = True
-            room[j] -= 1
-            mentor_of[i] = j
-            pair_score[i] = s[k]
+            busy.add(i)
+            left[j] -= 1
+            chosen_rows.append(i)
+            chosen_cols.append(j)
+            chosen_scores.append(score)
+        taken[chosen_rows] = True
+        np.subtract.at(room, chosen_cols, 1)
+        mentor_of[chosen_rows] = chosen_cols
+        pair_score[chosen_rows] = chosen_scores
         if taken.all() or not room.any():
             return

@@ -1,7 +1,7 @@
 """Scores and hard rules for whole blocks of pairs at once, in exact whole hundredths of a point.
 
 A block is a ``(mentees, mentors)`` integer matrix holding the score of every feasible pair (>= 0) and
-``scorer.infeasible`` (a large negative number) wherever a hard rule forbids the pair. It is assembled from
+exactly ``scorer.infeasible`` (a large negative number) wherever a hard rule forbids the pair. It is assembled from
 rows of small tables, one row per distinct value on the mentee side (seniority level and department,
 time zone and languages, goal categories and popular growth areas), so each pair costs a few vector
 additions. Rare skills, wishes and pair-specific rules (same person, manager, avoid, forbidden, already
@@ -288,6 +288,8 @@ class PairScorer:
         local, cols, values = self.wishes.select(rows)
         keep = cols < stop
         out[local[keep], cols[keep]] += values[keep].astype(self.dtype)
+        # A forbidden pair picked up points from the other tables; callers may compare with ``infeasible``.
+        np.putmask(out, out < 0, self.infeasible)
         local, cols, _ = self.blocked.select(rows)
         keep = cols < stop
         out[local[keep], cols[keep]] = self.infeasible
@@ -300,23 +302,12 @@ class PairScorer:
             yield lo, hi, self.block(slice(lo, hi))
 
     def rows_per_block(self, width: int | None = None) -> int:
+        """How many mentees make a block of about BLOCK_ELEMENTS pairs at this many mentors."""
         return max(1, BLOCK_ELEMENTS // max(1, self.m if width is None else width))
 
     def all_scores(self) -> np.ndarray:
         """The whole matrix; only for small problems (tests, the greedy baseline at modest sizes)."""
         return self.block(slice(0, self.n)) if self.n else np.zeros((0, self.m), dtype=self.dtype)
-
-    def pair_scores(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Scores of arbitrary (mentee, mentor) pairs, computed row by row from the same tables."""
-        out = np.empty(len(rows), dtype=np.int64)
-        order = np.argsort(rows, kind="stable")
-        rows_sorted = rows[order]
-        bounds = np.flatnonzero(np.diff(rows_sorted)) + 1
-        for group in np.split(np.arange(len(rows)), bounds):
-            if len(group):
-                i = rows_sorted[group[0]]
-                out[order[group]] = self.block(np.array([i]))[0, cols[order[group]]]
-        return out
 
     def feasible_counts(self) -> np.ndarray:
         """For each mentee, how many mentors pass every pair rule (capacity aside)."""

@@ -17,7 +17,6 @@ from .types import Compatibility, Ingredient, Kind, Mentee, Mentor, ProgramSetti
 
 SCALE = 100  # points are stored as whole hundredths: finer than anyone can tell apart, small enough for int16
 WORKDAY_MINUTES = 8 * 60  # 09:00-17:00 local
-WORKDAY_START_MINUTES = 9 * 60
 SHORT_OVERLAP_MINUTES = 2 * 60  # less than this is worth a penalty line
 MAX_WISHES = 5
 MAX_GAP = 16  # seniority gaps are clamped to +-MAX_GAP before the table lookup

@@ -231,8 +231,7 @@ class SolveStats:
     method: str = ""
     candidate_edges: int = 0
     candidate_rounds: int = 0
-    certified_optimal: bool = False
-    duality_gap: float = 0.0  # in points; 0 means proven optimal
+    certified_optimal: bool = False  # prices prove that no pair, candidate or not, could improve the result
     seconds: dict[str, float] = field(default_factory=dict)
 
 

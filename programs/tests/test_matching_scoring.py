@@ -446,7 +446,7 @@ def test_block_scores_equal_pair_scores_and_rules(problem: MatchingProblem) -> N
             if check_pair(s, t, problem.settings).ok:
                 assert matrix[i, j] == round(compatibility(s, t, scorer.context).score * SCALE)
             else:
-                assert matrix[i, j] < 0
+                assert matrix[i, j] == scorer.infeasible
     assert np.array_equal(scorer.feasible_counts(), (matrix >= 0).sum(axis=1))
 
 

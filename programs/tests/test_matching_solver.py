@@ -300,3 +300,43 @@ def test_partly_matched_summary_counts_reasons() -> None:
 def test_negative_capacity_is_refused() -> None:
     with pytest.raises(ValueError, match="negative capacity"):
         MatchingProblem(many_mentees(1), (Mentor(id=10, user_id=10, capacity=-1),))
+
+
+# -- rarely taken paths, forced ---------------------------------------------------------------------------
+
+
+def test_sampled_thresholds_for_many_mentors(monkeypatch: pytest.MonkeyPatch) -> None:
+    from programs.matching import candidates
+
+    monkeypatch.setattr(candidates, "SAMPLE_COLUMNS", 16)  # sampling starts above 32 mentors
+    problem = synthetic_program(150, 90, 7)
+    result = solve(problem, per_mentee=2)
+    assert result.stats.certified_optimal
+    assert objective(result) == full_graph_objective(problem)
+
+
+def test_rows_full_of_ties_are_trimmed_and_priced() -> None:
+    twins = tuple(Mentor(id=100 + k, user_id=100 + k, seniority=4, capacity=1) for k in range(40))
+    mentees = tuple(Mentee(id=i, user_id=i, seniority=2) for i in range(1, 31))
+    problem = MatchingProblem(mentees, twins)
+    result = solve(problem, per_mentee=1)
+    assert_valid(problem, result)
+    assert result.matched_count == 30
+    assert objective(result) == full_graph_objective(problem)
+
+
+def test_one_nobody_per_node_when_shared_ones_would_be_too_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ten senior mentees compete for one senior sponsor with two places; five juniors have plenty of choice.
+    seniors = tuple(Mentee(id=i, user_id=i, seniority=6, growth_areas=frozenset({i % 3})) for i in range(1, 11))
+    juniors = tuple(Mentee(id=i, user_id=i, seniority=1) for i in range(11, 16))
+    sponsors = (
+        Mentor(id=100, user_id=100, seniority=8, capacity=2, skills=frozenset({1})),
+        *(Mentor(id=101 + k, user_id=101 + k, seniority=3, capacity=1) for k in range(20)),
+    )
+    problem = MatchingProblem((*seniors, *juniors), sponsors, ProgramSettings(kind="sponsorship"))
+    shared = solve(problem)
+    monkeypatch.setattr(exact, "SHARED_DUMMY_EDGE_LIMIT", 0)
+    own = solve(problem)
+    assert objective(own) == objective(shared)
+    assert own.matched_count == 7
+    assert {m.mentee_id for m in own.matches if m.mentor_id == 100} <= {1, 4, 7, 10}  # those who share skill 1
