@@ -20,6 +20,7 @@ from meetings.recurrence import (
 )
 from mentorship.accounts.forms import time_zone_choices
 from mentorship.accounts.models import User
+from mentorship.widgets import DateInput, TimeInput
 from programs.models import Cadence
 from relationships.models import Relationship
 
@@ -40,14 +41,6 @@ CADENCE_SUGGESTION = {
     Cadence.MONTHLY: (Frequency.MONTHLY_WEEKDAY, ""),
     Cadence.QUARTERLY: (Frequency.CUSTOM, "FREQ=MONTHLY;INTERVAL=3"),
 }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
 
 
 class PlaceFields(forms.Form):

@@ -15,6 +15,7 @@ from mentorship.accounts.languages import LANGUAGE_CHOICES
 from mentorship.accounts.models import Profile, User
 from mentorship.accounts.roles import PROGRAM_ADMIN_GROUP
 from mentorship.accounts.services import split_skill_text
+from mentorship.widgets import DateInput
 from programs.invitations_csv import MAX_ROWS
 from programs.models import ApplicationQuestion, Enrollment, GoalCategory, Program
 from programs.selectors import RosterFilters
@@ -25,10 +26,6 @@ MAX_CSV_BYTES = 1_000_000
 
 def program_admin_users() -> QuerySet[User]:
     return User.objects.filter(Q(groups__name=PROGRAM_ADMIN_GROUP) | Q(is_superuser=True), is_active=True).distinct()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ProgramForm(forms.ModelForm):

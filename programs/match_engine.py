@@ -43,7 +43,7 @@ class Phrasebook:
         return self.written[key]
 
 
-def skill_names(data: MatchingInput) -> Phrasebook:
+def phrasebook_for(data: MatchingInput) -> Phrasebook:
     """Names of every skill the run's mentees want, loaded once for all the explanations."""
     wanted = set().union(*(m.growth_areas for m in data.mentees)) if data.mentees else set()
     return Phrasebook(

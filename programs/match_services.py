@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from mentorship.accounts.models import User
 from programs import emails
-from programs.match_engine import explain_pair, score_context, skill_names, solve
+from programs.match_engine import explain_pair, phrasebook_for, score_context, solve
 from programs.match_selectors import OPEN_RELATIONSHIP, MatchingInput, helper_role, matching_input, mentor_enrollments
 from programs.matching.constraints import check_pair
 from programs.matching.explain import block_text
@@ -43,7 +43,7 @@ class RunReport:
 def _proposal_fields(data: MatchingInput, mentee_id: int, mentor_id: int) -> dict[str, object]:
     mentee = next(m for m in data.mentees if m.id == mentee_id)
     mentor = next(m for m in data.mentors if m.id == mentor_id)
-    score, reasons, penalties = explain_pair(mentee, mentor, score_context(data), skill_names(data))
+    score, reasons, penalties = explain_pair(mentee, mentor, score_context(data), phrasebook_for(data))
     return {"score": score, "reasons": reasons, "penalties": penalties}
 
 
@@ -71,7 +71,7 @@ def write_drafts(*, program: Program, data: MatchingInput, result: MatchResult, 
     """Store the engine's pairs as draft proposals, each with its reasons in plain words."""
     by_id = {m.id: m for m in data.mentees}
     mentors_by_id = {m.id: m for m in data.mentors}
-    context, names = score_context(data), skill_names(data)
+    context, names = score_context(data), phrasebook_for(data)
     drafts = []
     for match in result.matches:
         score, reasons, penalties = explain_pair(by_id[match.mentee_id], mentors_by_id[match.mentor_id], context, names)
@@ -277,7 +277,7 @@ def recommendations(*, program: Program, mentee: Enrollment, limit: int = 10) ->
     if not data.mentees:
         return []
     engine_mentee = data.mentees[0]
-    context, names = score_context(data), skill_names(data)
+    context, names = score_context(data), phrasebook_for(data)
     ranked = []
     for mentor in data.mentors:
         if mentor.capacity <= 0 or not check_pair(engine_mentee, mentor, data.settings).ok:
@@ -362,7 +362,7 @@ def pair_check(*, program: Program, mentee_user: User, mentor_user: User) -> Pai
     if not data.mentees or engine_mentor is None:
         return None
     engine_mentee = data.mentees[0]
-    score, reasons, penalties = explain_pair(engine_mentee, engine_mentor, score_context(data), skill_names(data))
+    score, reasons, penalties = explain_pair(engine_mentee, engine_mentor, score_context(data), phrasebook_for(data))
     blocks = check_pair(engine_mentee, engine_mentor, data.settings).blocks
     problems = [block_text(block, program.sponsor_min_level_gap) for block in blocks]
     if engine_mentor.capacity <= 0:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from programs.admin import ScopedToAdministeredPrograms
 from relationships.models import (
     Activity,
     AdvocacyAction,
@@ -13,16 +14,10 @@ from relationships.models import (
 )
 
 
-class ProgramScopedAdmin(admin.ModelAdmin):
-    """Staff who are not superusers see only rows from the programs they administer."""
+class ProgramScopedAdmin(ScopedToAdministeredPrograms):
+    """Relationship rows, scoped to the programs a staff member administers."""
 
     program_lookup = "relationship__program__administrators"
-
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{self.program_lookup: request.user}).distinct()
 
 
 @admin.register(Relationship)

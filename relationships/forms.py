@@ -11,12 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.accounts.models import User
+from mentorship.widgets import DateInput
 from programs.models import Program
 from relationships.models import AdvocacyAction, Agreement, Goal, Reflection
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _helper(label: str) -> FormHelper:
