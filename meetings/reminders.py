@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from meetings.calendars import meeting_ics
 from meetings.links import PROVIDER_LABELS, Provider, is_video_provider
-from meetings.models import ActionItem, Meeting
+from meetings.models import ActionItem, AgendaItem, Meeting
 from mentorship.accounts.models import User
 from mentorship.notifications.models import Kind, NotificationSettings
-from mentorship.notifications.services import QueueResult, Reminder, reminders_queue, settings_for
+from mentorship.notifications.services import ProviderRequest, QueueResult, Reminder, reminders_queue, settings_for
 from relationships.models import Relationship
 
 CHUNK = 2000
@@ -316,96 +317,162 @@ def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
     return reminders_queue(reminders=reminders)
 
 
-# -- providers: the fresh context when an email leaves (listed in settings.NOTIFICATION_PROVIDERS) -----------
+# -- providers: the fresh context when emails leave (listed in settings.NOTIFICATION_PROVIDERS) --------------
+# Each takes the requests of a whole claimed batch and reads what they need in a fixed number of queries.
 
 
-def _meeting_for(user: User | None, meeting_id: int, start_ts: int | None = None) -> Meeting | None:
-    # order_by("pk"): with the model's default ordering (start) PostgreSQL may walk the start index to find one id.
-    meeting = (
-        Meeting.objects.select_related("relationship__mentee", "relationship__mentor", "relationship__program")
-        .filter(pk=meeting_id)
-        .order_by("pk")
-        .first()
-    )
+def _meetings(ids: Iterable[int], *related: str) -> dict[int, Meeting]:
+    return Meeting.objects.select_related("relationship__mentee", "relationship__mentor", *related).in_bulk(set(ids))
+
+
+def _still_due(meeting: Meeting | None, user: User | None, start_ts: int | None = None) -> bool:
     if meeting is None or user is None or meeting.relationship.side_of(user.pk) is None:
-        return None
+        return False
     if not meeting.relationship.is_open or meeting.status != Meeting.Status.SCHEDULED:
-        return None
-    if start_ts is not None and _stamp(meeting.start) != start_ts:
-        return None  # moved since the scan: the new time has reminders of its own
-    return meeting
+        return False
+    # Moved since the scan: the new time has reminders of its own.
+    return start_ts is None or _stamp(meeting.start) == start_ts
 
 
-def _meeting_context(meeting: Meeting, user: User) -> dict[str, Any]:
-    relationship = meeting.relationship
-    other_id = relationship.other_person_id(user.pk)
-    other = relationship.mentor if other_id == relationship.mentor_id else relationship.mentee
-    return {
-        "meeting": meeting,
-        "other": other,
-        "where_label": PROVIDER_LABELS.get(Provider(meeting.provider), meeting.provider),
-        "join_url": meeting.location if is_video_provider(meeting.provider) else "",
-        "place": "" if is_video_provider(meeting.provider) else meeting.location,
-        "agenda": list(meeting.agenda.all()),
-        # The most pressing few; the relationship page has the rest.
-        "open_items": list(
-            relationship.action_items.filter(status=ActionItem.Status.OPEN)
-            .select_related("owner")
-            .order_by("due_on", "pk")[:OPEN_ITEMS_IN_EMAIL]
-        ),
-        "link": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
-    }
+def _agendas(meetings: Iterable[Meeting]) -> dict[int, list[AgendaItem]]:
+    found: dict[int, list[AgendaItem]] = {m.pk: [] for m in meetings}
+    for topic in AgendaItem.objects.filter(meeting_id__in=list(found)):
+        found[topic.meeting_id].append(topic)
+    return found
 
 
-def meeting_reminder_context(*, user: User | None, meeting_id: int, start_ts: int, **extra: Any) -> dict | None:
-    meeting = _meeting_for(user, meeting_id, start_ts)
-    if meeting is None or user is None or meeting.start <= timezone.now():
-        return None
-    return _meeting_context(meeting, user)
+def _open_items(meetings: Iterable[Meeting]) -> dict[int, list[ActionItem]]:
+    """The most pressing few open items of each relationship (the relationship page has the rest)."""
+    found: dict[int, list[ActionItem]] = {m.relationship_id: [] for m in meetings}
+    rank = Window(RowNumber(), partition_by=[F("relationship_id")], order_by=[F("due_on").asc(), F("pk").asc()])
+    items = (
+        ActionItem.objects.filter(relationship_id__in=list(found), status=ActionItem.Status.OPEN)
+        .select_related("owner")
+        .annotate(rank=rank)
+        .filter(rank__lte=OPEN_ITEMS_IN_EMAIL)
+    )
+    for item in items:
+        found[item.relationship_id].append(item)
+    return found
 
 
-def meeting_prepare_context(*, user: User | None, meeting_id: int, start_ts: int, **extra: Any) -> dict | None:
-    meeting = _meeting_for(user, meeting_id, start_ts)
-    if meeting is None or user is None or meeting.start <= timezone.now():
-        return None
-    return _meeting_context(meeting, user)
+def _meeting_contexts(
+    requests: list[ProviderRequest], *, start_matters: bool, keep: Any = None
+) -> list[tuple[Meeting, dict[str, Any]] | None]:
+    meetings = _meetings(request.context["meeting_id"] for request in requests)
+    usable: list[Meeting | None] = []
+    for request in requests:
+        meeting = meetings.get(request.context["meeting_id"])
+        start_ts = request.context.get("start_ts") if start_matters else None
+        fine = _still_due(meeting, request.user, start_ts) and (keep is None or keep(meeting))
+        usable.append(meeting if fine else None)
+    wanted = [m for m in usable if m is not None]
+    agendas = _agendas(wanted)
+    open_items = _open_items(wanted)
+    answers: list[tuple[Meeting, dict[str, Any]] | None] = []
+    for request, meeting in zip(requests, usable, strict=True):
+        if meeting is None or request.user is None:
+            answers.append(None)
+            continue
+        relationship = meeting.relationship
+        other = relationship.mentor if request.user.pk == relationship.mentee_id else relationship.mentee
+        context = {
+            "meeting": meeting,
+            "other": other,
+            "where_label": PROVIDER_LABELS.get(Provider(meeting.provider), meeting.provider),
+            "join_url": meeting.location if is_video_provider(meeting.provider) else "",
+            "place": "" if is_video_provider(meeting.provider) else meeting.location,
+            "agenda": agendas[meeting.pk],
+            "open_items": open_items[meeting.relationship_id],
+            "link": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
+        }
+        answers.append((meeting, context))
+    return answers
 
 
-def meeting_followup_context(*, user: User | None, meeting_id: int, **extra: Any) -> dict | None:
-    meeting = _meeting_for(user, meeting_id)
-    if meeting is None or user is None or meeting.wrapped_up_at is not None:
-        return None
-    context = _meeting_context(meeting, user)
-    context["wrap_up_url"] = f"{settings.SITE_URL}/meetings/{meeting.pk}/wrap-up/"
-    context["next_meeting"] = (
-        Meeting.objects.filter(
-            relationship=meeting.relationship, status=Meeting.Status.SCHEDULED, start__gt=meeting.end
+def _upcoming(meeting: Meeting) -> bool:
+    return meeting.start > timezone.now()
+
+
+def meeting_reminder_context(requests: list[ProviderRequest]) -> list[dict | None]:
+    return [found and found[1] for found in _meeting_contexts(requests, start_matters=True, keep=_upcoming)]
+
+
+def meeting_prepare_context(requests: list[ProviderRequest]) -> list[dict | None]:
+    return [found and found[1] for found in _meeting_contexts(requests, start_matters=True, keep=_upcoming)]
+
+
+def meeting_followup_context(requests: list[ProviderRequest]) -> list[dict | None]:
+    found = _meeting_contexts(requests, start_matters=False, keep=lambda meeting: meeting.wrapped_up_at is None)
+    meetings = [pair[0] for pair in found if pair is not None]
+    following = _next_meetings(meetings)
+    answers: list[dict | None] = []
+    for pair in found:
+        if pair is None:
+            answers.append(None)
+            continue
+        meeting, context = pair
+        context["wrap_up_url"] = f"{settings.SITE_URL}/meetings/{meeting.pk}/wrap-up/"
+        context["next_meeting"] = following.get(meeting.pk)
+        answers.append(context)
+    return answers
+
+
+def _next_meetings(meetings: list[Meeting]) -> dict[int, Meeting]:
+    """{meeting id: the relationship's next scheduled meeting after it ended}, in two queries."""
+    if not meetings:
+        return {}
+    later = Meeting.objects.filter(
+        relationship_id=OuterRef("relationship_id"), status=Meeting.Status.SCHEDULED, start__gt=OuterRef("end")
+    ).order_by("start")
+    ids = dict(
+        Meeting.objects.filter(pk__in=[m.pk for m in meetings])
+        .annotate(next_id=Subquery(later.values("pk")[:1]))
+        .values_list("pk", "next_id")
+    )
+    found = Meeting.objects.in_bulk([pk for pk in ids.values() if pk is not None])
+    return {pk: found[next_id] for pk, next_id in ids.items() if next_id in found}
+
+
+def meeting_ics_for(arguments: list[list[int]]) -> list[str | None]:
+    """The calendar file of each meeting named by its id; an occurrence brings its whole series."""
+    meetings = _meetings((args[0] for args in arguments), "series")
+    files: dict[int, str] = {}
+    answers: list[str | None] = []
+    for meeting_id, *_rest in arguments:
+        meeting = meetings.get(meeting_id)
+        if meeting is None:
+            answers.append(None)
+            continue
+        if meeting_id not in files:
+            files[meeting_id] = meeting_ics(meeting).decode()
+        answers.append(files[meeting_id])
+    return answers
+
+
+def action_item_context(requests: list[ProviderRequest]) -> list[dict | None]:
+    items = ActionItem.objects.select_related("relationship").in_bulk({r.context["item_id"] for r in requests})
+    answers: list[dict | None] = []
+    for request in requests:
+        item = items.get(request.context["item_id"])
+        user = request.user
+        if (
+            item is None
+            or user is None
+            or item.owner_id != user.pk
+            or item.status != ActionItem.Status.OPEN
+            or item.due_on.isoformat() != request.context["due_on"]
+            or not item.relationship.is_open
+        ):
+            answers.append(None)  # done, dropped, handed over or rescheduled since the scan
+            continue
+        stage = request.context["stage"]
+        answers.append(
+            {
+                "item": item,
+                "stage": stage,
+                "overdue": stage != "soon",
+                "link": f"{settings.SITE_URL}{item.relationship.get_absolute_url()}#action-items",
+            }
         )
-        .order_by("start")
-        .first()
-    )
-    return context
-
-
-def meeting_ics_for(meeting_id: int) -> str | None:
-    meeting = (
-        Meeting.objects.select_related("relationship__mentee", "relationship__mentor", "series")
-        .filter(pk=meeting_id)
-        .order_by("pk")
-    )
-    found = meeting.first()
-    return meeting_ics(found).decode() if found else None
-
-
-def action_item_context(*, user: User | None, item_id: int, due_on: str, stage: str, **extra: Any) -> dict | None:
-    item = ActionItem.objects.select_related("relationship").filter(pk=item_id).first()
-    if item is None or user is None or item.owner_id != user.pk:
-        return None
-    if item.status != ActionItem.Status.OPEN or item.due_on.isoformat() != due_on or not item.relationship.is_open:
-        return None  # done, dropped or rescheduled since the scan
-    return {
-        "item": item,
-        "stage": stage,
-        "overdue": stage != "soon",
-        "link": f"{settings.SITE_URL}{item.relationship.get_absolute_url()}#action-items",
-    }
+    return answers

@@ -103,6 +103,12 @@ def database_from_env(default: str) -> dict[str, Any]:
     if config["ENGINE"].endswith("sqlite3"):
         # SQLite cannot share persistent connections across threads safely.
         config["CONN_MAX_AGE"] = 0
+        # The web server, the worker and beat write to one file. A transaction that starts reading and then
+        # writes cannot wait for another writer ("database is locked" at once); taking the write lock at BEGIN
+        # makes it wait up to the timeout instead. WAL lets readers go on while someone writes.
+        config.setdefault("OPTIONS", {}).update(
+            {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        )
     return config
 
 

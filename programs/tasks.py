@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from mentorship.accounts.models import User
 from mentorship.notifications.models import Kind
-from mentorship.notifications.services import Reminder, reminders_queue
+from mentorship.notifications.services import ProviderRequest, Reminder, reminders_queue
 from programs.models import MatchProposal
 
 # The mentor hears once more this long before the proposal lapses.
@@ -98,16 +97,24 @@ def unanswered_proposals_by_program(*, program_ids: list[int], now: datetime.dat
     )
 
 
-def proposal_reminder_context(*, user: User | None, proposal_id: int, **extra: Any) -> dict | None:
+def proposal_reminder_context(requests: list[ProviderRequest]) -> list[dict | None]:
     """Fresh when sent: nothing once the mentor answered, the proposal was withdrawn or its deadline passed."""
-    proposal = MatchProposal.objects.filter(pk=proposal_id).select_related("mentor").first()
-    if proposal is None or user is None or proposal.mentor.user_id != user.pk:
-        return None
-    if proposal.status != MatchProposal.Status.PROPOSED or (
-        proposal.respond_by is not None and proposal.respond_by <= timezone.now()
-    ):
-        return None
-    return {}
+    proposals = MatchProposal.objects.select_related("mentor").in_bulk(
+        {request.context["proposal_id"] for request in requests}
+    )
+    now = timezone.now()
+    answers: list[dict | None] = []
+    for request in requests:
+        proposal = proposals.get(request.context["proposal_id"])
+        waiting = (
+            proposal is not None
+            and request.user is not None
+            and proposal.mentor.user_id == request.user.pk
+            and proposal.status == MatchProposal.Status.PROPOSED
+            and (proposal.respond_by is None or proposal.respond_by > now)
+        )
+        answers.append({} if waiting else None)
+    return answers
 
 
 @shared_task(name="programs.scan_reminders", acks_late=True, ignore_result=True)

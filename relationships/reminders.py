@@ -10,15 +10,13 @@ import datetime
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from mentorship.accounts.models import User
 from mentorship.notifications.models import Kind
-from mentorship.notifications.services import QueueResult, Reminder, reminders_queue
+from mentorship.notifications.services import ProviderRequest, QueueResult, Reminder, reminders_queue
 from programs.models import CADENCE_DAYS, Cadence, Program
 from relationships.models import Agreement, Relationship
 
@@ -222,23 +220,39 @@ def scan(*, now: datetime.datetime | None = None) -> QueueResult:
     return result
 
 
-def agreement_pending_context(*, user: User | None, agreement_id: int, **extra: Any) -> dict | None:
+def agreement_pending_context(requests: list[ProviderRequest]) -> list[dict | None]:
     """Fresh when sent: nothing if the person accepted meanwhile or a newer version replaced this one."""
-    agreement = (
-        Agreement.objects.select_related("relationship__mentee", "relationship__mentor").filter(pk=agreement_id).first()
+    agreements = Agreement.objects.select_related("relationship__mentee", "relationship__mentor").in_bulk(
+        {request.context["agreement_id"] for request in requests}
     )
-    if agreement is None or user is None:
-        return None
-    relationship = agreement.relationship
-    side = relationship.side_of(user.pk)
-    if side is None or agreement.accepted_by(side) or not relationship.is_open:
-        return None
-    if relationship.agreements.filter(version__gt=agreement.version).exists():
-        return None
-    other = relationship.mentor if user.pk == relationship.mentee_id else relationship.mentee
-    return {
-        "agreement": agreement,
-        "relationship": relationship,
-        "other": other,
-        "link": f"{settings.SITE_URL}{relationship.get_absolute_url()}",
-    }
+    latest = dict(
+        Agreement.objects.filter(relationship_id__in={a.relationship_id for a in agreements.values()})
+        .values_list("relationship_id")
+        .annotate(version=Max("version"))
+        .order_by()
+    )
+    answers: list[dict | None] = []
+    for request in requests:
+        agreement = agreements.get(request.context["agreement_id"])
+        user = request.user
+        if agreement is None or user is None:
+            answers.append(None)
+            continue
+        relationship = agreement.relationship
+        side = relationship.side_of(user.pk)
+        if side is None or agreement.accepted_by(side) or not relationship.is_open:
+            answers.append(None)
+            continue
+        if latest.get(relationship.pk, agreement.version) > agreement.version:
+            answers.append(None)
+            continue
+        other = relationship.mentor if user.pk == relationship.mentee_id else relationship.mentee
+        answers.append(
+            {
+                "agreement": agreement,
+                "relationship": relationship,
+                "other": other,
+                "link": f"{settings.SITE_URL}{relationship.get_absolute_url()}",
+            }
+        )
+    return answers

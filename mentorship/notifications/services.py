@@ -149,10 +149,23 @@ class Reminder:
     url: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
-    # A dotted path from settings.NOTIFICATION_PROVIDERS called at send time for the fresh context; it returns
-    # None when the email is no longer needed (the meeting was cancelled, the item done).
+    # A dotted path from settings.NOTIFICATION_PROVIDERS called at send time for the fresh context (see
+    # ProviderRequest); it gives None when the email is no longer needed (the meeting was cancelled, the item done).
     context_provider: str = ""
     attachments: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class ProviderRequest:
+    """One email's question to a context provider: who receives it and the context the scan stored.
+
+    A provider takes the list of requests of a whole claimed batch and answers with a list of the same length
+    (a dict to add to the context, or None to drop that email), so it reads its data once per batch, not once
+    per email. Attachment providers likewise take a list of argument lists and answer with a list of contents.
+    """
+
+    user: User | None
+    context: dict[str, Any]
 
 
 @dataclass
@@ -176,10 +189,15 @@ def _batched(items: Iterable[Reminder], size: int) -> Iterator[list[Reminder]]:
 
 
 def settings_for(user_ids: Iterable[int]) -> dict[int, NotificationSettings]:
-    """Each person's settings in one query; people who never changed anything get the defaults."""
+    """Each person's settings in one query, to read only.
+
+    People who never changed anything share one unsaved default: building a model instance per person was a
+    large part of a 100,000-reminder scan.
+    """
     ids = set(user_ids)
     found = {s.user_id: s for s in NotificationSettings.objects.filter(user_id__in=ids)}
-    return {uid: found.get(uid) or NotificationSettings(user_id=uid, modes={}, lead_minutes=[]) for uid in ids}
+    default = NotificationSettings(modes={}, lead_minutes=[])
+    return {uid: found.get(uid, default) for uid in ids}
 
 
 def reminders_queue(*, reminders: Iterable[Reminder], batch_size: int = BATCH_SIZE) -> QueueResult:
@@ -372,11 +390,14 @@ def outbox_send(*, rows: list[OutboundEmail], connection: Any = None) -> SendRes
         _release_unreachable(rows, exc)
         result.retry = len(rows)
         return result
-    # Everyone's preferences in one query per batch, not one per email.
+    # Everyone's preferences and the providers' answers in a few queries per batch, not per email.
     prefs = settings_for(row.recipient_id for row in rows if row.recipient_id and row.kind in Kind.values)
+    provided = Provided.for_rows(rows)
     try:
         for row in rows:
-            _send_one(row, connection, result, prefs)
+            message = _compose(row, connection, result, prefs, provided)
+            if message is not None:
+                _send_composed(row, message, connection, result)
     finally:
         # A broken connection is closed as far as we are concerned.
         with contextlib.suppress(Exception):
@@ -384,21 +405,33 @@ def outbox_send(*, rows: list[OutboundEmail], connection: Any = None) -> SendRes
     return result
 
 
-def _send_one(
-    row: OutboundEmail, connection: Any, result: SendResult, prefs: dict[int, NotificationSettings] | None = None
-) -> None:
-    mine = OutboundEmail.objects.filter(pk=row.pk, claim_token=row.claim_token)
+def _mine(row: OutboundEmail) -> Any:
+    return OutboundEmail.objects.filter(pk=row.pk, claim_token=row.claim_token)
+
+
+def _compose(
+    row: OutboundEmail,
+    connection: Any,
+    result: SendResult,
+    prefs: dict[int, NotificationSettings],
+    provided: Provided,
+) -> EmailMultiAlternatives | None:
+    """The message to send for a claimed row; a row that cannot or need not be sent is settled here."""
     try:
-        message = build_message(row, connection=connection, prefs=prefs)
+        message = build_message(row, connection=connection, prefs=prefs, provided=provided)
     except Exception as exc:
         logger.exception("email %s cannot be built", row.pk)
-        mine.update(status=OutboundEmail.Status.FAILED, last_error=f"cannot build: {exc}"[:2000], claim_token="")
+        _mine(row).update(status=OutboundEmail.Status.FAILED, last_error=f"cannot build: {exc}"[:2000], claim_token="")
         result.failed += 1
-        return
+        return None
     if message is None:
-        mine.update(status=OutboundEmail.Status.SKIPPED, claim_token="", last_error="")
+        _mine(row).update(status=OutboundEmail.Status.SKIPPED, claim_token="", last_error="")
         result.skipped += 1
-        return
+    return message
+
+
+def _send_composed(row: OutboundEmail, message: EmailMultiAlternatives, connection: Any, result: SendResult) -> None:
+    """Hand one message to the mail server and record the answer on the row at once."""
     try:
         connection.send_messages([message])
     except Exception as exc:  # noqa: BLE001 - classified below as transient or permanent, never lost
@@ -408,7 +441,7 @@ def _send_one(
                 connection.close()
         _record_failure(row, exc, result)
         return
-    mine.update(status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="", claim_token="")
+    _mine(row).update(status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="", claim_token="")
     result.sent += 1
 
 
@@ -431,7 +464,7 @@ def backoff(attempts: int) -> timedelta:
 
 def _record_failure(row: OutboundEmail, exc: BaseException, result: SendResult) -> None:
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    mine = OutboundEmail.objects.filter(pk=row.pk, claim_token=row.claim_token)
+    mine = _mine(row)
     if is_permanent(exc) or row.attempts >= MAX_ATTEMPTS:
         mine.update(status=OutboundEmail.Status.FAILED, last_error=error, claim_token="")
         result.failed += 1
@@ -499,6 +532,71 @@ def _allowed(path: str) -> Any:
     return import_string(path)
 
 
+def _ask(path: str, questions: list[Any]) -> list[Any]:
+    """A provider's answers for a batch; an exception in place of an answer fails only that email."""
+    try:
+        provider = _allowed(path)
+    except PermanentError as exc:
+        return [exc] * len(questions)
+    try:
+        answers = list(provider(questions))
+    except Exception as exc:  # noqa: BLE001 - a provider's failure becomes that email's recorded failure
+        if len(questions) == 1:
+            return [exc]
+        # One broken row must not hold back the rest: ask again one at a time, so only that one fails.
+        return [answer for question in questions for answer in _ask(path, [question])]
+    if len(answers) != len(questions):
+        return [PermanentError(f"{path} answered {len(answers)} of {len(questions)} requests")] * len(questions)
+    return answers
+
+
+@dataclass
+class Provided:
+    """What the providers answered for a claimed batch: fresh contexts per row and attachment contents."""
+
+    contexts: dict[int, Any] = field(default_factory=dict)
+    files: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    @classmethod
+    def for_rows(cls, rows: Iterable[OutboundEmail]) -> Provided:
+        requests: dict[str, list[OutboundEmail]] = {}
+        files: dict[str, dict[str, list[Any]]] = {}
+        for row in rows:
+            if row.template and not row.body_text and row.context_provider:
+                requests.setdefault(row.context_provider, []).append(row)
+            for attachment in row.attachments or []:
+                if attachment.get("content") is None:
+                    args = list(attachment.get("args", []))
+                    files.setdefault(attachment["provider"], {})[_file_key(args)] = args
+        provided = cls()
+        for path, asking in requests.items():
+            answers = _ask(
+                path, [ProviderRequest(user=row.recipient, context=dict(row.context or {})) for row in asking]
+            )
+            provided.contexts.update((row.pk, answer) for row, answer in zip(asking, answers, strict=True))
+        for path, by_key in files.items():
+            # Two people reminded of one meeting share its calendar file: it is built once.
+            answers = _ask(path, list(by_key.values()))
+            provided.files.update(((path, key), answer) for key, answer in zip(by_key, answers, strict=True))
+        return provided
+
+    def context(self, row: OutboundEmail) -> dict[str, Any] | None:
+        return _answer(self.contexts[row.pk])
+
+    def file(self, attachment: dict[str, Any]) -> Any:
+        return _answer(self.files[attachment["provider"], _file_key(list(attachment.get("args", [])))])
+
+
+def _file_key(args: list[Any]) -> str:
+    return json.dumps(args, cls=DjangoJSONEncoder, sort_keys=True)
+
+
+def _answer(answer: Any) -> Any:
+    if isinstance(answer, BaseException):
+        raise answer
+    return answer
+
+
 def message_id_for(key: str) -> str:
     # The same key gives the same Message-ID, so a rare second copy after a crash is folded by mail clients.
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -507,9 +605,17 @@ def message_id_for(key: str) -> str:
 
 
 def build_message(
-    row: OutboundEmail, *, connection: Any = None, prefs: dict[int, NotificationSettings] | None = None
+    row: OutboundEmail,
+    *,
+    connection: Any = None,
+    prefs: dict[int, NotificationSettings] | None = None,
+    provided: Provided | None = None,
 ) -> EmailMultiAlternatives | None:
-    """The email for a claimed row, or None when it is no longer wanted. `prefs` may hold the batch's settings."""
+    """The email for a claimed row, or None when it is no longer wanted.
+
+    `prefs` and `provided` may hold what was read for the whole batch; without them this row's are read.
+    """
+    provided = provided if provided is not None else Provided.for_rows([row])
     subject, text, html = row.subject, row.body_text, row.body_html
     headers = {"Message-ID": message_id_for(row.key), **(row.headers or {})}
     if row.kind in Kind.values and row.recipient_id:
@@ -521,7 +627,7 @@ def build_message(
         headers["List-Unsubscribe"] = f"<{url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     if row.template and not row.body_text:
-        rendered = _render_row(row, unsubscribe=headers.get("List-Unsubscribe", "").strip("<>"))
+        rendered = _render_row(row, provided, unsubscribe=headers.get("List-Unsubscribe", "").strip("<>"))
         if rendered is None:
             return None
         subject, text, html = rendered
@@ -538,18 +644,18 @@ def build_message(
     for attachment in row.attachments or []:
         content = attachment.get("content")
         if content is None:
-            content = _allowed(attachment["provider"])(*attachment.get("args", []))
+            content = provided.file(attachment)
             if content is None:
                 continue
         message.attach(attachment["filename"], content, attachment.get("mimetype", "application/octet-stream"))
     return message
 
 
-def _render_row(row: OutboundEmail, *, unsubscribe: str = "") -> tuple[str, str, str] | None:
+def _render_row(row: OutboundEmail, provided: Provided, *, unsubscribe: str = "") -> tuple[str, str, str] | None:
     user: User | None = row.recipient
     context: dict[str, Any] = dict(row.context or {})
     if row.context_provider:
-        fresh = _allowed(row.context_provider)(user=user, **context)
+        fresh = provided.context(row)
         if fresh is None:
             return None
         context.update(fresh)

@@ -2,14 +2,21 @@
 
 Seeds one-off meetings starting in two to three hours, so the day-before reminder is due (two reminders
 each, mentee and mentor), and overdue action items (one each) so that about --meetings notices fall due.
-Everything runs in a transaction that is rolled back at the end. The SMTP sink is aiosmtpd in a child process
-on 127.0.0.1 at a free port. The last line is one JSON object.
+The scans run in a transaction that is rolled back at the end.
+
+Sending is measured the way production sends: --workers processes (like a Celery worker's pool) claim
+batches of the same rows concurrently and talk to the mail server over their own connections. Other processes
+cannot see uncommitted rows, so the sample is seeded and scanned again in committed transactions, its outbox
+rows alone are offered to the workers, and all of it is deleted afterwards. The SMTP sink is aiosmtpd in a
+child process on 127.0.0.1 at a free port. The last line is one JSON object.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import multiprocessing
+import os
 import socket
 import subprocess
 import sys
@@ -18,25 +25,32 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.core.mail import get_connection
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings import reminders as meeting_reminders
 from meetings.models import ActionItem, Meeting
 from mentorship.accounts.models import Profile, User
+from mentorship.benchmarks import vacuum
 from mentorship.notifications import services
-from mentorship.notifications.models import OutboundEmail
+from mentorship.notifications.models import Notice, OutboundEmail
 from programs.models import Program
 from relationships import reminders as relationship_reminders
 from relationships.models import Relationship
 
 ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"]
 PAIRS = 500
+BENCH_DOMAIN = "@bench.example.com"
+BENCH_SLUG = "bench-reminders"
+TOUCHED = (OutboundEmail, Notice, Meeting, ActionItem, Relationship, Program, Profile, User)
+# Small batches keep the workers' shares even near the end of the sample.
+COURIER_BATCH = 50
 
 
 class Rollback(Exception):
@@ -114,17 +128,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--meetings", type=int, default=100000, help="about this many notices fall due")
         parser.add_argument("--sample", type=int, default=2000, help="emails sent through SMTP")
+        parser.add_argument(
+            "--workers", type=int, default=max(2, os.cpu_count() or 1), help="sending processes, as in a worker pool"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         port = free_port()
         sink = Sink(port)
-        result: dict[str, Any] = {}
+        result: dict[str, Any] = {"vendor": connection.vendor}
+        self._clean_up()  # what an interrupted earlier run may have left
+        vacuum(*TOUCHED)
         try:
-            with transaction.atomic():
-                result = self._run(options, sink, port)
-                raise Rollback
-        except Rollback:
-            pass
+            # Sending first: after the large rolled-back scan, the tables' dead rows and the autovacuum they
+            # set off would be measured along with the workers.
+            sending = self._send(options["sample"], options["workers"], sink, port)
+            vacuum(*TOUCHED)
+            try:
+                with transaction.atomic():
+                    result.update(self._scans(options["meetings"]))
+                    raise Rollback
+            except Rollback:
+                pass
+            result.update(sending)
         finally:
             sink.stop()
         self.stdout.write(json.dumps(result))
@@ -133,15 +158,13 @@ class Command(BaseCommand):
         password = make_password(None)
         users = User.objects.bulk_create(
             [
-                User(email=f"bench{i}@bench.example.com", full_name=f"Bench {i}", password=password)
+                User(email=f"bench{i}{BENCH_DOMAIN}", full_name=f"Bench {i}", password=password)
                 for i in range(2 * PAIRS + 1)
             ]
         )
         Profile.objects.bulk_create([Profile(user=u, time_zone=ZONES[i % len(ZONES)]) for i, u in enumerate(users)])
         admin, mentees, mentors = users[0], users[1 : PAIRS + 1], users[PAIRS + 1 :]
-        program = Program.objects.create(
-            name="Reminder bench", slug="bench-reminders", created_by=admin, status="running"
-        )
+        program = Program.objects.create(name="Reminder bench", slug=BENCH_SLUG, created_by=admin, status="running")
         program.administrators.add(admin)
         today = now.date()
         relationships = Relationship.objects.bulk_create(
@@ -188,43 +211,13 @@ class Command(BaseCommand):
             seconds = time.perf_counter() - started
         return result.notices_created, len(queries), seconds
 
-    def _run(self, options: dict[str, Any], sink: Sink, port: int) -> dict[str, Any]:
+    def _scans(self, due: int) -> dict[str, Any]:
         now = timezone.now()
-        due = options["meetings"]
         self._seed(due, now)
-        if connection.vendor == "postgresql":
-            # Autovacuum would have analysed tables this size in production; without statistics the planner
-            # guesses for freshly inserted rows and the measurement says more about the guess than the code.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        self._analyze()
         created_first, queries_first, seconds_first = self._scan(now)
         created_second, queries_second, seconds_second = self._scan(now)
-
-        smtp = get_connection(
-            "django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=port, use_tls=False, use_ssl=False
-        )
-        sent = 0
-        started = time.perf_counter()
-        while sent < options["sample"]:
-            rows = services.outbox_claim(limit=min(200, options["sample"] - sent))
-            if not rows:
-                break
-            outcome = services.outbox_send(rows=rows, connection=smtp)
-            sent += outcome.sent
-            if outcome.retry == len(rows):
-                break  # the sink is unreachable
-        send_seconds = time.perf_counter() - started
-        # A second pass over the same rows must send nothing more.
-        again = services.outbox_send(rows=services.outbox_claim(limit=0)).sent
-        time.sleep(0.5)  # let the sink finish the last message
-        ids = sink.ids()
-        received = sum(ids.values())
-        duplicates = received - len(ids) + again
-        rows_per_key = (
-            OutboundEmail.objects.values("key").count() - OutboundEmail.objects.values("key").distinct().count()
-        )
         return {
-            "vendor": connection.vendor,
             "due": due,
             "created_first_run": created_first,
             "created_second_run": created_second,
@@ -233,8 +226,76 @@ class Command(BaseCommand):
             "scan_queries": queries_first,
             "scan_queries_second_run": queries_second,
             "queries_per_1000_due": round(1000 * queries_first / max(due, 1), 2),
-            "emails_sent": sent,
-            "emails_received_by_sink": received,
-            "emails_per_second": round(sent / send_seconds, 1) if send_seconds else None,
-            "duplicates": duplicates + rows_per_key,
         }
+
+    def _analyze(self) -> None:
+        if connection.vendor == "postgresql":
+            # Autovacuum would have analysed tables this size in production; without statistics the planner
+            # guesses for freshly inserted rows and the measurement says more about the guess than the code.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+    def _send(self, sample: int, workers: int, sink: Sink, port: int) -> dict[str, Any]:
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                self._seed(sample, now)
+            # The scan would ask the worker pool to flush; a worker of a running app must not take these rows.
+            with mock.patch.object(services, "_enqueue_flush"):
+                self._scan(now)
+            ids = list(
+                OutboundEmail.objects.filter(recipient__email__endswith=BENCH_DOMAIN)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:sample]
+            )
+            # The workers are forked: none may inherit this process's database connection.
+            connections.close_all()
+            started = time.perf_counter()
+            pool = multiprocessing.get_context("fork").Pool(workers)
+            try:
+                sent = sum(pool.starmap(_courier, [(ids, port)] * workers))
+            finally:
+                pool.close()
+                pool.join()
+            seconds = time.perf_counter() - started
+            # Offering the same rows again must send nothing more.
+            again = services.outbox_send(rows=services.outbox_claim(limit=len(ids) or 1, ids=ids)).sent
+            time.sleep(0.5)  # let the sink finish the last message
+            received = sink.ids()
+            rows_per_key = (
+                OutboundEmail.objects.values("key").count() - OutboundEmail.objects.values("key").distinct().count()
+            )
+            return {
+                "workers": workers,
+                "emails_sent": sent,
+                "emails_received_by_sink": sum(received.values()),
+                "emails_per_second": round(sent / seconds, 1) if seconds else None,
+                "duplicates": sum(received.values()) - len(received) + again + rows_per_key,
+            }
+        finally:
+            self._clean_up()
+
+    def _clean_up(self) -> None:
+        """Delete everything the committed sample created; people cascade to their notices and settings."""
+        with transaction.atomic():
+            OutboundEmail.objects.filter(to__endswith=BENCH_DOMAIN).delete()
+            Relationship.objects.filter(program__slug=BENCH_SLUG).delete()
+            Program.objects.filter(slug=BENCH_SLUG).delete()
+            User.objects.filter(email__endswith=BENCH_DOMAIN).delete()
+
+
+def _courier(ids: list[int], port: int) -> int:
+    """One sending process: claim batches of the benchmark's rows until none is left, as a worker's flush does."""
+    smtp = get_connection(
+        "django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=port, use_tls=False, use_ssl=False
+    )
+    sent = 0
+    try:
+        while rows := services.outbox_claim(limit=COURIER_BATCH, ids=ids):
+            outcome = services.outbox_send(rows=rows, connection=smtp)
+            sent += outcome.sent
+            if outcome.retry == len(rows):
+                break  # the sink is unreachable
+    finally:
+        connections.close_all()
+    return sent
