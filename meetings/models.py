@@ -79,8 +79,12 @@ class Meeting(models.Model):
         MISSED = "missed", _("Missed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="meetings")
-    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, null=True, blank=True, related_name="meetings")
+    # No single-column indexes on these two: (relationship, start) and (series, original_start) lead with them
+    # and serve the same lookups, and every materialised occurrence would pay for two more index entries.
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="meetings", db_index=False)
+    series = models.ForeignKey(
+        MeetingSeries, on_delete=models.CASCADE, null=True, blank=True, related_name="meetings", db_index=False
+    )
     # For occurrences: the start the series gave it (RFC 5545 RECURRENCE-ID), whatever it was moved to.
     original_start = models.DateTimeField(null=True, blank=True)
     start = models.DateTimeField(_("starts"))
