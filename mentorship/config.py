@@ -105,9 +105,9 @@ def database_from_env(default: str) -> dict[str, Any]:
         config["CONN_MAX_AGE"] = 0
         # The web server, the worker and beat write to one file. A transaction that starts reading and then
         # writes cannot wait for another writer ("database is locked" at once); taking the write lock at BEGIN
-        # makes it wait up to the timeout instead. WAL lets readers go on while someone writes.
+        # makes it wait up to the timeout instead.
         config.setdefault("OPTIONS", {}).update(
-            {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+            {"transaction_mode": "IMMEDIATE", "timeout": 20}
         )
     return config
 

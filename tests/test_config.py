@@ -93,6 +93,15 @@ def test_database_url_selects_postgres(monkeypatch: pytest.MonkeyPatch) -> None:
     assert database["HOST"] == "db.internal"
 
 
+def test_sqlite_writers_wait_for_each_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    database = config.database_from_env("sqlite:///x.db")
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert database["OPTIONS"]["timeout"] >= 5
+    assert database["CONN_MAX_AGE"] == 0
+
+
 def test_email_url_file_keeps_absolute_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EMAIL_URL", "file:///srv/mentorship/mail")
     email = config.email_from_env("console://")
