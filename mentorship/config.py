@@ -106,9 +106,7 @@ def database_from_env(default: str) -> dict[str, Any]:
         # The web server, the worker and beat write to one file. A transaction that starts reading and then
         # writes cannot wait for another writer ("database is locked" at once); taking the write lock at BEGIN
         # makes it wait up to the timeout instead.
-        config.setdefault("OPTIONS", {}).update(
-            {"transaction_mode": "IMMEDIATE", "timeout": 20}
-        )
+        config.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
     return config
 
 
