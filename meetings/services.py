@@ -7,11 +7,11 @@ import datetime
 import hashlib
 import io
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -194,12 +194,42 @@ def series_materialise_many(
     return written
 
 
-def horizon_extend(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
-    """Keep every running series materialised HORIZON ahead. Returns how many occurrence rows were written."""
+def _behind(until: datetime.datetime) -> Q:
+    late = Q(materialised_until__isnull=True) | Q(materialised_until__lt=until - datetime.timedelta(days=1))
+    return late & Q(ended_at__isnull=True)
+
+
+def horizon_extend(
+    *, now: datetime.datetime | None = None, series_ids: list[int] | None = None, batch: int = 500
+) -> int:
+    """Keep running series materialised HORIZON ahead (all, or those named). Returns the rows written."""
     until = (now or timezone.now()) + HORIZON
-    behind = Q(materialised_until__isnull=True) | Q(materialised_until__lt=until - datetime.timedelta(days=1))
-    due = MeetingSeries.objects.filter(behind, ended_at__isnull=True)
-    return series_materialise_many(series_list=due.iterator(chunk_size=batch), until=until)
+    due = MeetingSeries.objects.filter(_behind(until))
+    if series_ids is not None:
+        due = due.filter(pk__in=series_ids)
+    return series_materialise_many(series_list=series_paged(due, size=batch), until=until)
+
+
+def series_paged(queryset: QuerySet[MeetingSeries], *, size: int = 500) -> Iterator[MeetingSeries]:
+    """The series one by one, read a page at a time by primary key.
+
+    Each page is read whole before anything is written: an open cursor would keep a read lock that, on SQLite,
+    stops the writer it is waiting for (and PostgreSQL needs no cursor held open across commits either).
+    """
+    last = 0
+    while page := list(queryset.filter(pk__gt=last).order_by("pk")[:size]):
+        yield from page
+        last = page[-1].pk
+
+
+def horizon_chunks(*, now: datetime.datetime | None = None, size: int = 2000) -> Iterator[list[int]]:
+    """The ids of the series that fell behind, in chunks a worker each can extend (keyset paged)."""
+    until = (now or timezone.now()) + HORIZON
+    due = MeetingSeries.objects.filter(_behind(until)).order_by("pk")
+    last = 0
+    while ids := list(due.filter(pk__gt=last).values_list("pk", flat=True)[:size]):
+        yield ids
+        last = ids[-1]
 
 
 @transaction.atomic

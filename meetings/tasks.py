@@ -6,10 +6,28 @@ from celery import shared_task
 
 from meetings import reminders, services
 
+# A worker extends this many series per task: enough to amortise a task, few enough that a large catalogue
+# (say after an import) is spread over the whole worker pool instead of one process.
+HORIZON_CHUNK = 2000
+
 
 @shared_task(name="meetings.extend_horizon", acks_late=True, ignore_result=True)
 def extend_horizon() -> int:
-    return services.horizon_extend()
+    """Hand the series that fell behind to the worker pool in chunks; returns how many chunks went out.
+
+    Materialising is idempotent, so a chunk run twice, or a series picked up by the next run as well, writes
+    nothing twice.
+    """
+    sent = 0
+    for ids in services.horizon_chunks(size=HORIZON_CHUNK):
+        extend_horizon_for.delay(ids)
+        sent += 1
+    return sent
+
+
+@shared_task(name="meetings.extend_horizon_for", acks_late=True, ignore_result=True)
+def extend_horizon_for(series_ids: list[int]) -> int:
+    return services.horizon_extend(series_ids=series_ids)
 
 
 @shared_task(name="meetings.scan_reminders", acks_late=True, ignore_result=True)

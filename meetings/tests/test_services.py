@@ -248,6 +248,42 @@ def test_the_periodic_task_extends_the_horizon_without_touching_existing_rows(
     assert services.horizon_extend() == 0  # a second run finds nothing to do
 
 
+def test_the_periodic_task_hands_the_series_to_workers_in_chunks(
+    relationship: Relationship,
+    other_relationship: Relationship,
+    clock: time_machine.Coordinates,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = schedule_series(relationship)
+    second = schedule_series(other_relationship, actor=other_relationship.mentee)
+    third = schedule_series(relationship, first_date=datetime.date(2027, 1, 12))
+    services.series_end(series=third, side=Side.MENTEE, actor=relationship.mentee)
+    monkeypatch.setattr(tasks, "HORIZON_CHUNK", 1)
+    handed: list[list[int]] = []
+    run_chunk = tasks.extend_horizon_for.run
+    monkeypatch.setattr(tasks.extend_horizon_for, "run", lambda ids: handed.append(ids) or run_chunk(ids))
+
+    clock.shift(datetime.timedelta(days=70))
+    assert tasks.extend_horizon.delay().get() == 2  # one chunk per running series; the stopped one is left
+
+    assert sorted(handed) == sorted([[first.pk], [second.pk]])
+    until = NOW + datetime.timedelta(days=70) + services.HORIZON
+    for series in (first, second):
+        series.refresh_from_db()
+        assert series.materialised_until == until
+    assert list(services.horizon_chunks()) == []
+
+
+def test_extending_named_series_leaves_the_others_behind(
+    relationship: Relationship, other_relationship: Relationship, clock: time_machine.Coordinates
+) -> None:
+    first = schedule_series(relationship)
+    second = schedule_series(other_relationship, actor=other_relationship.mentee)
+    clock.shift(datetime.timedelta(days=70))
+    assert services.horizon_extend(series_ids=[first.pk]) == 10
+    assert list(services.horizon_chunks()) == [[second.pk]]
+
+
 def test_the_horizon_does_not_grow_for_a_stopped_series(relationship: Relationship, clock: Any) -> None:
     series = schedule_series(relationship)
     services.series_end(series=series, side=Side.MENTEE, actor=relationship.mentee)
