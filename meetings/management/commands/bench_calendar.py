@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import multiprocessing
 import os
 import statistics
 import time
@@ -29,7 +28,7 @@ from meetings.recurrence import Ending, Frequency, ScheduleChoice, build_rrule
 from meetings.services import HORIZON, series_materialise_many, series_paged
 from meetings.tasks import HORIZON_CHUNK
 from mentorship.accounts.models import Profile, User
-from mentorship.benchmarks import vacuum
+from mentorship.benchmarks import vacuum, worker_pool
 from programs.models import Program
 from relationships.models import Relationship
 
@@ -171,11 +170,10 @@ class Command(BaseCommand):
             )
             for first in range(0, len(series_list), HORIZON_CHUNK)
         ]
-        connections.close_all()  # forked workers must not share this process's database connection
-        started = time.perf_counter()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with worker_pool(workers) as pool:
+            started = time.perf_counter()
             materialised = sum(pool.imap_unordered(_materialise, chunks))
-        seconds = time.perf_counter() - started
+            seconds = time.perf_counter() - started
 
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import multiprocessing
 import os
 import socket
 import subprocess
@@ -37,7 +36,7 @@ from django.utils import timezone
 from meetings import reminders as meeting_reminders
 from meetings.models import ActionItem, Meeting
 from mentorship.accounts.models import Profile, User
-from mentorship.benchmarks import vacuum
+from mentorship.benchmarks import vacuum, worker_pool
 from mentorship.notifications import services
 from mentorship.notifications.models import Notice, OutboundEmail
 from programs.models import Program
@@ -248,16 +247,10 @@ class Command(BaseCommand):
                 .order_by("pk")
                 .values_list("pk", flat=True)[:sample]
             )
-            # The workers are forked: none may inherit this process's database connection.
-            connections.close_all()
-            started = time.perf_counter()
-            pool = multiprocessing.get_context("fork").Pool(workers)
-            try:
+            with worker_pool(workers) as pool:
+                started = time.perf_counter()
                 sent = sum(pool.starmap(_courier, [(ids, port)] * workers))
-            finally:
-                pool.close()
-                pool.join()
-            seconds = time.perf_counter() - started
+                seconds = time.perf_counter() - started
             # Offering the same rows again must send nothing more.
             again = services.outbox_send(rows=services.outbox_claim(limit=len(ids) or 1, ids=ids)).sent
             time.sleep(0.5)  # let the sink finish the last message
