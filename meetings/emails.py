@@ -14,7 +14,7 @@ def meeting_scheduled(*, actor: User, series: MeetingSeries | None = None, meeti
     subject = series or meeting
     assert subject is not None
     relationship = subject.relationship
-    other = relationship.mentor if actor.pk == relationship.mentee_id else relationship.mentee
+    other = relationship.other_person(actor.pk)
     kind = "series" if series else "meeting"
     email_queue(
         key=f"meeting-scheduled:{kind}:{subject.pk}:{other.pk}",

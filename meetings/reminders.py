@@ -358,7 +358,7 @@ def _open_items(meetings: Iterable[Meeting]) -> dict[int, list[ActionItem]]:
 
 def _meeting_contexts(
     requests: list[ProviderRequest], *, start_matters: bool, keep: Any = None
-) -> list[tuple[Meeting, dict[str, Any]] | None]:
+) -> list[dict[str, Any] | None]:
     meetings = _meetings(request.context["meeting_id"] for request in requests)
     usable: list[Meeting | None] = []
     for request in requests:
@@ -369,16 +369,14 @@ def _meeting_contexts(
     wanted = [m for m in usable if m is not None]
     agendas = _agendas(wanted)
     open_items = _open_items(wanted)
-    answers: list[tuple[Meeting, dict[str, Any]] | None] = []
+    answers: list[dict[str, Any] | None] = []
     for request, meeting in zip(requests, usable, strict=True):
         if meeting is None or request.user is None:
             answers.append(None)
             continue
-        relationship = meeting.relationship
-        other = relationship.mentor if request.user.pk == relationship.mentee_id else relationship.mentee
         context = {
             "meeting": meeting,
-            "other": other,
+            "other": meeting.relationship.other_person(request.user.pk),
             "where_label": PROVIDER_LABELS.get(Provider(meeting.provider), meeting.provider),
             "join_url": meeting.location if is_video_provider(meeting.provider) else "",
             "place": "" if is_video_provider(meeting.provider) else meeting.location,
@@ -386,7 +384,7 @@ def _meeting_contexts(
             "open_items": open_items[meeting.relationship_id],
             "link": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
         }
-        answers.append((meeting, context))
+        answers.append(context)
     return answers
 
 
@@ -395,27 +393,22 @@ def _upcoming(meeting: Meeting) -> bool:
 
 
 def meeting_reminder_context(requests: list[ProviderRequest]) -> list[dict | None]:
-    return [found and found[1] for found in _meeting_contexts(requests, start_matters=True, keep=_upcoming)]
+    return _meeting_contexts(requests, start_matters=True, keep=_upcoming)
 
 
-def meeting_prepare_context(requests: list[ProviderRequest]) -> list[dict | None]:
-    return [found and found[1] for found in _meeting_contexts(requests, start_matters=True, keep=_upcoming)]
+# The prepare nudge shows the same things as the reminder; it keeps a name of its own in the outbox rows.
+meeting_prepare_context = meeting_reminder_context
 
 
 def meeting_followup_context(requests: list[ProviderRequest]) -> list[dict | None]:
-    found = _meeting_contexts(requests, start_matters=False, keep=lambda meeting: meeting.wrapped_up_at is None)
-    meetings = [pair[0] for pair in found if pair is not None]
-    following = _next_meetings(meetings)
-    answers: list[dict | None] = []
-    for pair in found:
-        if pair is None:
-            answers.append(None)
-            continue
-        meeting, context = pair
-        context["wrap_up_url"] = f"{settings.SITE_URL}/meetings/{meeting.pk}/wrap-up/"
-        context["next_meeting"] = following.get(meeting.pk)
-        answers.append(context)
-    return answers
+    contexts = _meeting_contexts(requests, start_matters=False, keep=lambda meeting: meeting.wrapped_up_at is None)
+    following = _next_meetings([context["meeting"] for context in contexts if context is not None])
+    for context in contexts:
+        if context is not None:
+            meeting = context["meeting"]
+            context["wrap_up_url"] = f"{settings.SITE_URL}/meetings/{meeting.pk}/wrap-up/"
+            context["next_meeting"] = following.get(meeting.pk)
+    return contexts
 
 
 def _next_meetings(meetings: list[Meeting]) -> dict[int, Meeting]:
@@ -435,19 +428,13 @@ def _next_meetings(meetings: list[Meeting]) -> dict[int, Meeting]:
 
 
 def meeting_ics_for(arguments: list[list[int]]) -> list[str | None]:
-    """The calendar file of each meeting named by its id; an occurrence brings its whole series."""
+    """The calendar file of each meeting named by its id; an occurrence brings its whole series.
+
+    The outbox asks once per distinct meeting in a batch, so a file shared by both people is built once.
+    """
     meetings = _meetings((args[0] for args in arguments), "series")
-    files: dict[int, str] = {}
-    answers: list[str | None] = []
-    for meeting_id, *_rest in arguments:
-        meeting = meetings.get(meeting_id)
-        if meeting is None:
-            answers.append(None)
-            continue
-        if meeting_id not in files:
-            files[meeting_id] = meeting_ics(meeting).decode()
-        answers.append(files[meeting_id])
-    return answers
+    found = (meetings.get(args[0]) for args in arguments)
+    return [meeting_ics(meeting).decode() if meeting is not None else None for meeting in found]
 
 
 def action_item_context(requests: list[ProviderRequest]) -> list[dict | None]:

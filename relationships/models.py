@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import CADENCE_DAYS, Cadence, GoalCategory, Program
+
+if TYPE_CHECKING:
+    from mentorship.accounts.models import User
 
 
 class Side(models.TextChoices):
@@ -108,6 +113,9 @@ class Relationship(models.Model):
 
     def other_person_id(self, user_id: int) -> int:
         return self.mentor_id if user_id == self.mentee_id else self.mentee_id
+
+    def other_person(self, user_id: int) -> User:
+        return self.mentor if user_id == self.mentee_id else self.mentee
 
 
 class Goal(models.Model):

@@ -246,12 +246,11 @@ def agreement_pending_context(requests: list[ProviderRequest]) -> list[dict | No
         if latest.get(relationship.pk, agreement.version) > agreement.version:
             answers.append(None)
             continue
-        other = relationship.mentor if user.pk == relationship.mentee_id else relationship.mentee
         answers.append(
             {
                 "agreement": agreement,
                 "relationship": relationship,
-                "other": other,
+                "other": relationship.other_person(user.pk),
                 "link": f"{settings.SITE_URL}{relationship.get_absolute_url()}",
             }
         )
