@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Q
 
 from meetings.icalendar_export import (
@@ -22,6 +21,7 @@ from meetings.icalendar_export import (
 from meetings.links import is_video_provider
 from meetings.models import Meeting, MeetingSeries
 from mentorship.accounts.models import User
+from mentorship.notifications.emails import absolute_url
 from relationships.models import Relationship
 
 
@@ -53,7 +53,7 @@ def series_event(series: MeetingSeries, overrides: Iterable[Meeting] = ()) -> Se
         sequence=series.sequence,
         location=location,
         conference_url=conference,
-        url=f"{settings.SITE_URL}{series.relationship.get_absolute_url()}",
+        url=absolute_url(series.relationship.get_absolute_url()),
         stamp=series.updated_at,
         overrides=tuple(_override(series, meeting) for meeting in overrides),
     )
@@ -80,7 +80,7 @@ def _override(series: MeetingSeries, meeting: Meeting) -> OccurrenceOverride:
         zone=meeting.zone,
         sequence=max(meeting.sequence, series.sequence),
         location=location,
-        url=f"{settings.SITE_URL}{meeting.get_absolute_url()}",
+        url=absolute_url(meeting.get_absolute_url()),
         stamp=meeting.updated_at,
     )
 
@@ -97,7 +97,7 @@ def meeting_event(meeting: Meeting) -> MeetingEvent:
         status=EventStatus.CANCELLED if meeting.status == Meeting.Status.CANCELLED else EventStatus.CONFIRMED,
         location=location,
         conference_url=conference,
-        url=f"{settings.SITE_URL}{meeting.get_absolute_url()}",
+        url=absolute_url(meeting.get_absolute_url()),
         stamp=meeting.updated_at,
     )
 

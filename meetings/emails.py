@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from meetings.models import Meeting, MeetingSeries
 from mentorship.accounts.models import User
-from mentorship.notifications.services import email_queue
+from mentorship.notifications.emails import absolute_url
+from mentorship.notifications.outbox import email_queue
 
 
 def meeting_scheduled(*, actor: User, series: MeetingSeries | None = None, meeting: Meeting | None = None) -> None:
@@ -26,7 +25,7 @@ def meeting_scheduled(*, actor: User, series: MeetingSeries | None = None, meeti
             "meeting": meeting,
             "actor": actor,
             "person": other,
-            "link": f"{settings.SITE_URL}{relationship.get_absolute_url()}#meetings",
+            "link": absolute_url(relationship.get_absolute_url() + "#meetings"),
         },
     )
 

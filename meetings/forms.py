@@ -20,7 +20,7 @@ from meetings.recurrence import (
 )
 from mentorship.accounts.forms import time_zone_choices
 from mentorship.accounts.models import User
-from mentorship.widgets import DateInput, TimeInput
+from mentorship.common.widgets import DateInput, TimeInput
 from programs.models import Cadence
 from relationships.models import Relationship
 

@@ -1,6 +1,7 @@
-"""Sections that meetings contribute to pages of other apps (see settings.RELATIONSHIP_PANELS, PROFILE_PANELS).
+"""Sections that meetings contribute to pages of lower apps: the relationship page and the profile page.
 
-Apps lower in the data flow cannot import meetings, so they ask settings for these functions by name.
+Those apps cannot import meetings; MeetingsConfig.ready() registers these functions in their registries
+(relationships.plugins.relationship_panels, accounts.plugins.profile_panels).
 """
 
 from __future__ import annotations

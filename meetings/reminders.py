@@ -1,31 +1,33 @@
 """Which meeting and action-item reminders are due now, and the fresh context they are sent with.
 
 Scans read in keyset-paged chunks of plain values (no model instances, no per-row queries) and hand each chunk
-to notifications.services.reminders_queue, so the number of queries grows with chunks, not with rows. What an
+to notifications.reminders.reminders_queue, so the number of queries grows with chunks, not with rows. What an
 email shows (agenda, open items, the .ics) is read when it is sent, by the providers at the bottom.
 """
 
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.calendars import meeting_ics
 from meetings.links import PROVIDER_LABELS, Provider, is_video_provider
 from meetings.models import ActionItem, AgendaItem, Meeting
-from mentorship.accounts.models import User
+from mentorship.accounts.models import User, zone_named
+from mentorship.common.paging import pages_by_pk
+from mentorship.notifications.emails import absolute_url
 from mentorship.notifications.models import Kind, NotificationSettings
-from mentorship.notifications.services import ProviderRequest, QueueResult, Reminder, reminders_queue, settings_for
+from mentorship.notifications.providers import ProviderRequest
+from mentorship.notifications.reminders import QueueResult, Reminder, reminders_queue
+from mentorship.notifications.selectors import settings_for
 from relationships.models import Relationship
 
-CHUNK = 2000
 # The longest lead time a person can pick; meetings further away cannot be due for a reminder yet.
 MAX_LEAD = datetime.timedelta(weeks=1)
 PREPARE_BEFORE = datetime.timedelta(days=2)
@@ -40,7 +42,12 @@ OPEN_ITEMS_IN_EMAIL = 10
 OPEN_RELATIONSHIP = Q(relationship__status__in=Relationship.OPEN_STATUSES)
 UTC = datetime.UTC
 
-_PROVIDER = "meetings.reminders."
+# The keys under which the providers at the bottom are registered with the outbox (stored in queued rows).
+MEETING_REMINDER = "meeting_reminder"
+MEETING_PREPARE = "meeting_prepare"
+MEETING_FOLLOWUP = "meeting_followup"
+ACTION_ITEM = "action_item"
+MEETING_ICS = "meeting_ics"
 MEETING_FIELDS = (
     "pk",
     "start",
@@ -54,14 +61,7 @@ MEETING_FIELDS = (
 
 
 def _chunks(queryset: Any, fields: tuple[str, ...]) -> Iterator[list[dict[str, Any]]]:
-    """Keyset pagination by primary key: each chunk is one query however far into the table we are."""
-    last = 0
-    while True:
-        rows = list(queryset.filter(pk__gt=last).order_by("pk").values(*fields)[:CHUNK])
-        if not rows:
-            return
-        yield rows
-        last = rows[-1]["pk"]
+    return pages_by_pk(queryset, fields=fields)
 
 
 def _people(row: dict[str, Any]) -> tuple[tuple[int, str], tuple[int, str]]:
@@ -76,6 +76,7 @@ def _stamp(moment: datetime.datetime) -> int:
 
 
 def _meeting_url(pk: int) -> str:
+    # A literal path rather than reverse(): scans build this for up to a hundred thousand rows.
     return f"/meetings/{pk}/"
 
 
@@ -110,12 +111,12 @@ def meeting_reminders_due(*, now: datetime.datetime) -> QueueResult:
                         url=_meeting_url(row["pk"]),
                         template="meeting-reminder",
                         context={"meeting_id": row["pk"], "start_ts": _stamp(row["start"]), "lead_minutes": lead},
-                        context_provider=_PROVIDER + "meeting_reminder_context",
+                        context_provider=MEETING_REMINDER,
                         attachments=(
                             {
                                 "filename": "meeting.ics",
                                 "mimetype": "text/calendar",
-                                "provider": _PROVIDER + "meeting_ics_for",
+                                "provider": MEETING_ICS,
                                 "args": [row["pk"]],
                             },
                         ),
@@ -152,7 +153,7 @@ def prepare_nudges_due(*, now: datetime.datetime) -> QueueResult:
                 url=_meeting_url(row["pk"]),
                 template="meeting-prepare",
                 context={"meeting_id": row["pk"], "start_ts": _stamp(row["start"])},
-                context_provider=_PROVIDER + "meeting_prepare_context",
+                context_provider=MEETING_PREPARE,
             )
             for row in rows
             for user_id, email in _people(row)
@@ -182,7 +183,7 @@ def followups_due(*, now: datetime.datetime) -> QueueResult:
                 url=f"/meetings/{row['pk']}/wrap-up/",
                 template="meeting-followup",
                 context={"meeting_id": row["pk"]},
-                context_provider=_PROVIDER + "meeting_followup_context",
+                context_provider=MEETING_FOLLOWUP,
             )
             for row in rows
             for user_id, email in _people(row)
@@ -220,7 +221,7 @@ def action_item_reminders_due(*, now: datetime.datetime) -> QueueResult:
     for rows in _chunks(items, fields):
         reminders = []
         for row in rows:
-            local_today = now.astimezone(_zone(row["owner__profile__time_zone"])).date()
+            local_today = now.astimezone(zone_named(row["owner__profile__time_zone"])).date()
             stage = action_item_stage(due_on=row["due_on"], today=local_today)
             if stage is None:
                 continue
@@ -236,18 +237,11 @@ def action_item_reminders_due(*, now: datetime.datetime) -> QueueResult:
                     url=f"/relationships/{row['relationship_id']}/#action-items",
                     template="action-item",
                     context={"item_id": row["pk"], "due_on": row["due_on"].isoformat(), "stage": stage},
-                    context_provider=_PROVIDER + "action_item_context",
+                    context_provider=ACTION_ITEM,
                 )
             )
         result.add(reminders_queue(reminders=reminders))
     return result
-
-
-def _zone(name: str | None) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def scan(*, now: datetime.datetime | None = None) -> QueueResult:
@@ -259,65 +253,7 @@ def scan(*, now: datetime.datetime | None = None) -> QueueResult:
     return result
 
 
-def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
-    """The weekly summary for program administrators: stalled relationships, overdue items, open proposals."""
-    from programs.models import Program
-    from programs.tasks import unanswered_proposals_by_program
-    from relationships.reminders import stalled_relationships
-
-    now = now or timezone.now()
-    year, week, _day = now.isocalendar()
-    programs = list(
-        Program.objects.filter(status__in=[Program.Status.OPEN, Program.Status.RUNNING]).prefetch_related(
-            "administrators"
-        )
-    )
-    if not programs:
-        return QueueResult()
-    program_ids = [p.pk for p in programs]
-    stalled: dict[int, list[dict[str, Any]]] = {}
-    for item in stalled_relationships(now=now, program_ids=program_ids):
-        stalled.setdefault(item.program_id, []).append({"pair": item.label, "days": item.days_since})
-    overdue = dict(
-        ActionItem.objects.filter(
-            OPEN_RELATIONSHIP,
-            status=ActionItem.Status.OPEN,
-            due_on__lt=now.date(),
-            relationship__program_id__in=program_ids,
-        )
-        .values_list("relationship__program_id")
-        .annotate(n=Count("pk"))
-    )
-    proposals = unanswered_proposals_by_program(program_ids=program_ids, now=now)
-    per_admin: dict[int, tuple[User, list[dict[str, Any]]]] = {}
-    for program in programs:
-        summary = {
-            "name": program.name,
-            "url": f"{settings.SITE_URL}/programs/{program.slug}/manage/",
-            "stalled": stalled.get(program.pk, []),
-            "overdue_items": overdue.get(program.pk, 0),
-            "unanswered_proposals": proposals.get(program.pk, 0),
-        }
-        for admin in program.administrators.all():
-            per_admin.setdefault(admin.pk, (admin, []))[1].append(summary)
-    reminders = [
-        Reminder(
-            key=f"admin-digest:{admin.pk}:{year}-W{week:02d}",
-            kind=Kind.ADMIN_DIGEST,
-            user_id=admin.pk,
-            email=admin.email,
-            title=f"Your programs this week ({year}-W{week:02d})",
-            url="/programs/manage/",
-            template="admin-digest",
-            context={"programs": summaries, "week": f"{year}-W{week:02d}"},
-        )
-        for admin, summaries in per_admin.values()
-        if admin.is_active
-    ]
-    return reminders_queue(reminders=reminders)
-
-
-# -- providers: the fresh context when emails leave (listed in settings.NOTIFICATION_PROVIDERS) --------------
+# -- providers: the fresh context when emails leave (registered in MeetingsConfig.ready()) -----------------
 # Each takes the requests of a whole claimed batch and reads what they need in a fixed number of queries.
 
 
@@ -382,7 +318,7 @@ def _meeting_contexts(
             "place": "" if is_video_provider(meeting.provider) else meeting.location,
             "agenda": agendas[meeting.pk],
             "open_items": open_items[meeting.relationship_id],
-            "link": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
+            "link": absolute_url(meeting.get_absolute_url()),
         }
         answers.append(context)
     return answers
@@ -406,7 +342,7 @@ def meeting_followup_context(requests: list[ProviderRequest]) -> list[dict | Non
     for context in contexts:
         if context is not None:
             meeting = context["meeting"]
-            context["wrap_up_url"] = f"{settings.SITE_URL}/meetings/{meeting.pk}/wrap-up/"
+            context["wrap_up_url"] = absolute_url(reverse("meetings:wrap_up", args=[meeting.pk]))
             context["next_meeting"] = following.get(meeting.pk)
     return contexts
 
@@ -459,7 +395,15 @@ def action_item_context(requests: list[ProviderRequest]) -> list[dict | None]:
                 "item": item,
                 "stage": stage,
                 "overdue": stage != "soon",
-                "link": f"{settings.SITE_URL}{item.relationship.get_absolute_url()}#action-items",
+                "link": absolute_url(item.relationship.get_absolute_url() + "#action-items"),
             }
         )
     return answers
+
+
+CONTEXT_PROVIDERS = {
+    MEETING_REMINDER: meeting_reminder_context,
+    MEETING_PREPARE: meeting_prepare_context,
+    MEETING_FOLLOWUP: meeting_followup_context,
+    ACTION_ITEM: action_item_context,
+}

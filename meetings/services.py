@@ -28,18 +28,16 @@ from meetings.models import (
 )
 from meetings.recurrence import ScheduleChoice, ScheduleError, build_rrule, expand, local_to_utc, validate_local_start
 from mentorship.accounts.models import User
+from mentorship.common.errors import DomainError
+from mentorship.common.paging import ids_by_pk, pages_by_pk
 from relationships.models import Relationship, Side
 
 # How far ahead occurrences exist as rows; the daily task keeps this much in front of today.
 HORIZON = datetime.timedelta(days=400)
 
 
-class MeetingError(Exception):
+class MeetingError(DomainError):
     """A request the rules refuse. ``field`` names the form field the message belongs to, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _require_party(side: str, relationship: Relationship) -> None:
@@ -114,6 +112,28 @@ def _seconds(moment: datetime.datetime) -> int:
     return int(moment.timestamp())
 
 
+# The Meeting columns the occurrence INSERT writes, in the order of its SELECT; the rest stay NULL on purpose.
+# A test compares both lists with the model, so a column added later cannot be skipped here unnoticed.
+OCCURRENCE_COLUMNS = (
+    "relationship_id",
+    "series_id",
+    "original_start",
+    "start",
+    "end",
+    "zone",
+    "title",
+    "provider",
+    "location",
+    "status",
+    "is_override",
+    "sequence",
+    "shared_notes",
+    "created_at",
+    "updated_at",
+)
+OCCURRENCE_LEFT_NULL = ("wrapped_up_at",)
+
+
 def _insert_occurrences(rows: list[tuple[int, int, int]], now: datetime.datetime) -> None:
     """Insert occurrence rows, skipping those that exist (same series and original start).
 
@@ -128,8 +148,11 @@ def _insert_occurrences(rows: list[tuple[int, int, int]], now: datetime.datetime
     instant = "to_timestamp({})" if connection.vendor == "postgresql" else "datetime({}, 'unixepoch')"
     start, stop = instant.format("o.start"), instant.format("o.stop")
     stamp = connection.ops.adapt_datetimefield_value(now)
+    # On PostgreSQL the scratch table disappears with the transaction whatever happens (and a failed statement
+    # rolls its creation back); it is dropped at once as well, because one transaction may stage several batches.
+    on_commit = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE occurrence_stage (series_id bigint, start bigint, stop bigint)")
+        cursor.execute(f"CREATE TEMP TABLE occurrence_stage (series_id bigint, start bigint, stop bigint){on_commit}")
         try:
             if connection.vendor == "postgresql":
                 buffer = io.StringIO()
@@ -143,17 +166,20 @@ def _insert_occurrences(rows: list[tuple[int, int, int]], now: datetime.datetime
             # SQLite read ON CONFLICT as the upsert clause rather than a join condition.
             series_ids = sorted({row[0] for row in rows})
             marks = ", ".join(["%s"] * len(series_ids))
+            columns = ", ".join(quote(name) for name in OCCURRENCE_COLUMNS)
             cursor.execute(
-                f"INSERT INTO {meeting} (relationship_id, series_id, original_start, start, {quote('end')}, zone, "  # noqa: S608
-                "title, provider, location, status, is_override, sequence, shared_notes, created_at, updated_at) "
+                f"INSERT INTO {meeting} ({columns}) "  # noqa: S608
                 f"SELECT s.relationship_id, o.series_id, {start}, {start}, {stop}, s.zone, s.title, s.provider, "
                 "s.location, %s, %s, s.sequence, '', %s, %s "
                 f"FROM occurrence_stage o JOIN {series} s ON s.id = o.series_id WHERE s.id IN ({marks}) "
                 "ON CONFLICT DO NOTHING",
                 [Meeting.Status.SCHEDULED.value, False, stamp, stamp, *series_ids],
             )
-        finally:
-            cursor.execute("DROP TABLE occurrence_stage")
+        except Exception:
+            if connection.vendor != "postgresql":
+                cursor.execute("DROP TABLE IF EXISTS occurrence_stage")
+            raise
+        cursor.execute("DROP TABLE occurrence_stage")
 
 
 def series_materialise(*, series: MeetingSeries, until: datetime.datetime) -> int:
@@ -216,20 +242,14 @@ def series_paged(queryset: QuerySet[MeetingSeries], *, size: int = 500) -> Itera
     Each page is read whole before anything is written: an open cursor would keep a read lock that, on SQLite,
     stops the writer it is waiting for (and PostgreSQL needs no cursor held open across commits either).
     """
-    last = 0
-    while page := list(queryset.filter(pk__gt=last).order_by("pk")[:size]):
+    for page in pages_by_pk(queryset, size=size):
         yield from page
-        last = page[-1].pk
 
 
 def horizon_chunks(*, now: datetime.datetime | None = None, size: int = 2000) -> Iterator[list[int]]:
     """The ids of the series that fell behind, in chunks a worker each can extend (keyset paged)."""
     until = (now or timezone.now()) + HORIZON
-    due = MeetingSeries.objects.filter(_behind(until)).order_by("pk")
-    last = 0
-    while ids := list(due.filter(pk__gt=last).values_list("pk", flat=True)[:size]):
-        yield ids
-        last = ids[-1]
+    yield from ids_by_pk(MeetingSeries.objects.filter(_behind(until)), size=size)
 
 
 @transaction.atomic
@@ -567,13 +587,9 @@ def calendar_feed_owner(*, token: str) -> User | None:
     return feed.user
 
 
-def overdue_first(items: Iterable[ActionItem]) -> list[ActionItem]:
-    return sorted(items, key=lambda item: (not item.is_overdue, item.due_on, item.pk))
-
-
 @transaction.atomic
-def relationship_closed(*, relationship: Relationship) -> None:
-    """settings.RELATIONSHIP_CLOSED_HANDLERS: an ended relationship stops its series and cancels what is to come."""
+def relationship_closed(*, relationship: Relationship, **signal: object) -> None:
+    """Receives relationships.plugins.relationship_closed: stop the pair's series and cancel what is to come."""
     now = timezone.now()
     for series in relationship.series.filter(ended_at__isnull=True):
         _stop_series(series)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from meetings import reminders, services
+from meetings import reminders, services, stalled
 
 # A worker extends this many series per task: enough to amortise a task, few enough that a large catalogue
 # (say after an import) is spread over the whole worker pool instead of one process.
@@ -36,6 +36,7 @@ def scan_reminders() -> int:
     return reminders.scan().emails_created
 
 
-@shared_task(name="meetings.admin_digests", acks_late=True, ignore_result=True)
-def admin_digests() -> int:
-    return reminders.admin_digests_due().emails_created
+@shared_task(name="meetings.scan_stalled", acks_late=True, ignore_result=True)
+def scan_stalled() -> int:
+    """Relationships that stopped meeting: the pair after one missed period, their administrators after two."""
+    return stalled.stalled_reminders_due().emails_created

@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,22 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meetings import calendars, selectors, services
 from meetings.forms import ActionItemForm, AgendaForm, MeetingForm, ScheduleForm, WrapUpForm
 from meetings.models import ActionItem, AgendaItem, CalendarFeed, Meeting
+from mentorship.common.fields import parse_id
+from mentorship.common.views import run_service
+from mentorship.notifications.emails import absolute_url
 from relationships.models import Side
 from relationships.selectors import get_relationship_for_user
-
-
-def _attempt(request: HttpRequest, action: Callable[[], Any], success: str, form: Any = None) -> bool:
-    """Run a service; a refusal becomes a message on the form (or the page), never an error page."""
-    try:
-        action()
-    except services.MeetingError as exc:
-        if form is not None:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        else:
-            messages.error(request, str(exc))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _ics(content: bytes, filename: str) -> HttpResponse:
@@ -72,7 +60,7 @@ def schedule(request: HttpRequest, relationship_pk: int) -> HttpResponse:
             action = lambda: services.series_create(  # noqa: E731
                 relationship=relationship, side=side, actor=request.user, choice=form.choice(), place=place
             )
-        if _attempt(request, action, _("Meeting scheduled."), form):
+        if run_service(request, action, success=_("Meeting scheduled."), form=form):
             return redirect(relationship.get_absolute_url() + "#meetings")
     return render(request, "meetings/schedule.html", {"relationship": relationship, "form": form, "series": None})
 
@@ -98,13 +86,13 @@ def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         place = services.Place(title=data["title"], provider=data["provider"], location=data["location"])
-        if _attempt(
+        if run_service(
             request,
             lambda: services.series_update(
                 series=series, side=side, actor=request.user, choice=form.choice(), place=place
             ),
-            _("Schedule updated. Meetings you moved or cancelled one by one keep their changes."),
-            form,
+            success=_("Schedule updated. Meetings you moved or cancelled one by one keep their changes."),
+            form=form,
         ):
             return redirect(relationship.get_absolute_url() + "#meetings")
     return render(request, "meetings/schedule.html", {"relationship": relationship, "form": form, "series": series})
@@ -114,10 +102,10 @@ def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def series_end(request: HttpRequest, pk: int) -> HttpResponse:
     series, side = selectors.get_series_for_user(user=request.user, pk=pk)
-    _attempt(
+    run_service(
         request,
         lambda: services.series_end(series=series, side=side, actor=request.user),
-        _("The series is stopped; its future meetings are cancelled."),
+        success=_("The series is stopped; its future meetings are cancelled."),
     )
     return redirect(series.relationship.get_absolute_url() + "#meetings")
 
@@ -161,7 +149,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         place = services.Place(title=data["title"], provider=data["provider"], location=data["location"])
-        if _attempt(
+        if run_service(
             request,
             lambda: services.meeting_update(
                 meeting=meeting,
@@ -172,8 +160,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 duration_minutes=data["duration_minutes"],
                 place=place,
             ),
-            _("Meeting updated."),
-            form,
+            success=_("Meeting updated."),
+            form=form,
         ):
             return redirect(meeting)
     return render(request, "meetings/meeting_form.html", {"meeting": meeting, "form": form})
@@ -183,10 +171,10 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, side = selectors.get_meeting_for_user(user=request.user, pk=pk)
-    _attempt(
+    run_service(
         request,
         lambda: services.meeting_cancel(meeting=meeting, side=side, actor=request.user),
-        _("Meeting cancelled."),
+        success=_("Meeting cancelled."),
     )
     return redirect(meeting)
 
@@ -200,10 +188,10 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, side = selectors.get_meeting_for_user(user=request.user, pk=pk)
     form = AgendaForm(request.POST)
     if form.is_valid():
-        _attempt(
+        run_service(
             request,
             lambda: services.agenda_add(meeting=meeting, side=side, actor=request.user, **form.cleaned_data),
-            _("Topic added."),
+            success=_("Topic added."),
         )
     else:
         messages.error(request, _("Write the topic first (up to 300 characters)."))
@@ -231,7 +219,7 @@ def agenda_change(request: HttpRequest, item_pk: int, action: str) -> HttpRespon
     if action not in operations:
         raise Http404("Unknown change")
     run, success = operations[action]
-    _attempt(request, run, success)
+    run_service(request, run, success=success)
     return redirect(item.meeting.get_absolute_url() + "#agenda")
 
 
@@ -254,11 +242,11 @@ def wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
     form = WrapUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = services.WrapUp(**form.cleaned_data)
-        if _attempt(
+        if run_service(
             request,
             lambda: services.meeting_wrap_up(meeting=meeting, side=side, actor=request.user, data=data),
-            _("Wrap-up saved."),
-            form,
+            success=_("Wrap-up saved."),
+            form=form,
         ):
             return redirect("meetings:wrap_up", pk=meeting.pk)
     context = {
@@ -280,9 +268,9 @@ def action_item_add(request: HttpRequest, relationship_pk: int) -> HttpResponse:
     meeting = None
     meeting_id = request.POST.get("meeting", "")
     if meeting_id:
-        # isascii(): "²" and other Unicode digits pass isdigit() but int() refuses them.
-        if meeting_id.isascii() and meeting_id.isdigit():
-            meeting = relationship.meetings.filter(pk=int(meeting_id)).first()
+        number = parse_id(meeting_id)
+        if number is not None:
+            meeting = relationship.meetings.filter(pk=number).first()
         if meeting is None:
             raise Http404("No such meeting")
     if meeting:
@@ -296,7 +284,7 @@ def action_item_add(request: HttpRequest, relationship_pk: int) -> HttpResponse:
             messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
         return redirect(back)
     data = form.cleaned_data
-    _attempt(
+    run_service(
         request,
         lambda: services.action_item_add(
             relationship=relationship,
@@ -308,7 +296,7 @@ def action_item_add(request: HttpRequest, relationship_pk: int) -> HttpResponse:
             resource_url=data["resource_url"],
             meeting=meeting,
         ),
-        _("Action item added."),
+        success=_("Action item added."),
     )
     return redirect(back)
 
@@ -319,10 +307,10 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     item, side = selectors.get_action_item_for_user(user=request.user, pk=pk)
     status = request.POST.get("status", ActionItem.Status.DONE)
     labels = {ActionItem.Status.DONE: _("Done: nice work."), ActionItem.Status.OPEN: _("Reopened.")}
-    _attempt(
+    run_service(
         request,
         lambda: services.action_item_set_status(item=item, side=side, status=status),
-        labels.get(status, _("Action item updated.")),
+        success=labels.get(status, _("Action item updated.")),
     )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -354,7 +342,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your calendar link is switched off."))
             return redirect("meetings:calendar_settings")
         token = services.calendar_feed_rotate(user=request.user)
-        new_url = f"{settings.SITE_URL}{reverse('calendar_feed', args=[token])}"
+        new_url = absolute_url(reverse("calendar_feed", args=[token]))
         messages.success(request, _("Your new calendar link is ready. Any older link has stopped working."))
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(request, "meetings/calendar_settings.html", {"feed": feed, "new_url": new_url})

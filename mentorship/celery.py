@@ -21,11 +21,12 @@ app.conf.beat_schedule = {
     "flush-outbox": {"task": "notifications.flush_outbox", "schedule": _FLUSH_SECONDS},
     "extend-meeting-horizon": {"task": "meetings.extend_horizon", "schedule": 6 * 3600.0},
     "scan-meeting-reminders": {"task": "meetings.scan_reminders", "schedule": _SCAN_SECONDS},
+    "scan-stalled-relationships": {"task": "meetings.scan_stalled", "schedule": 3600.0},
     "scan-relationship-reminders": {"task": "relationships.scan_reminders", "schedule": 3600.0},
-    "scan-program-reminders": {"task": "programs.scan_reminders", "schedule": 3600.0},
+    "scan-proposal-reminders": {"task": "matching.scan_reminders", "schedule": 3600.0},
     # Hourly, because "8 in the morning" arrives at a different hour in each person's zone.
     "send-daily-digests": {"task": "notifications.send_digests", "schedule": crontab(minute=5)},
-    "weekly-admin-digest": {"task": "meetings.admin_digests", "schedule": crontab(minute=0, hour=7, day_of_week=1)},
+    "weekly-admin-digest": {"task": "insights.admin_digests", "schedule": crontab(minute=0, hour=7, day_of_week=1)},
 }
 
 
@@ -34,6 +35,6 @@ def _prepare_embedded_broker(sender: Celery, **kwargs: object) -> None:
     # The filesystem transport expects its folders to exist before the first message.
     options = sender.conf.broker_transport_options or {}
     if str(sender.conf.broker_url).startswith("filesystem"):
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "programs",
     "relationships",
     "meetings",
+    "matching",
+    "insights",
+    # The project package itself, last: it composes the apps (demo data, the reminder benchmark).
+    "mentorship",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentorship.accounts.context_processors.navigation",
-                "mentorship.accounts.context_processors.notices",
+                "mentorship.notifications.context_processors.notices",
             ],
         },
     },
@@ -172,35 +176,10 @@ else:
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Mentorship")
 
-# Demo data: `seed_demo` runs these after creating the demo people, in the order data flows.
-DEMO_SEEDERS = [
-    "programs.demo.seed_programs",
-    "relationships.demo.seed_relationships",
-    "meetings.demo.seed_meetings",
-]
-
-# Sections that higher apps add to pages of lower ones, so that imports keep flowing one way.
-RELATIONSHIP_PANELS = ["meetings.panels.relationship_panel"]
-RELATIONSHIP_CLOSED_HANDLERS = ["meetings.services.relationship_closed"]
-PROFILE_PANELS = ["meetings.panels.profile_panel"]
-PROFILE_PANELS += ["mentorship.notifications.panels.profile_panel"]
-
-# Notifications: functions the outbox may call by name when an email leaves (fresh context, attachments).
-NOTIFICATION_PROVIDERS = [
-    "meetings.reminders.meeting_reminder_context",
-    "meetings.reminders.meeting_prepare_context",
-    "meetings.reminders.meeting_followup_context",
-    "meetings.reminders.meeting_ics_for",
-    "meetings.reminders.action_item_context",
-    "relationships.reminders.agreement_pending_context",
-    "programs.tasks.proposal_reminder_context",
-]
+# Notifications ------------------------------------------------------------------------------------------
 NOTIFICATIONS_AGREEMENT_PENDING_DAYS = env_int("NOTIFICATIONS_AGREEMENT_PENDING_DAYS", 3, minimum=1)
 # After "mail server unreachable" the waiting emails are tried again this many seconds later (with jitter).
 NOTIFICATIONS_SMTP_DOWN_RETRY_SECONDS = env_int("NOTIFICATIONS_SMTP_DOWN_RETRY_SECONDS", 60, minimum=1)
-
-# An accepted match proposal becomes a relationship through this function (relationships sits above programs).
-MATCH_ACCEPTED_HANDLER = "relationships.services.relationship_from_match"
 
 # Forms and front end --------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -256,6 +235,8 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # Exchange tables; kombu would otherwise write them to ./control in whatever directory a process starts.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

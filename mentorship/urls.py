@@ -13,8 +13,9 @@ urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("mentorship.accounts.urls")),
+    # Matching first: "proposals/" would otherwise be read as a program's slug.
+    path("programs/", include("matching.urls")),
     path("programs/", include("programs.urls")),
-    path("programs/", include("relationships.urls_program")),
     path("relationships/", include("relationships.urls")),
     path("meetings/", include("meetings.urls")),
     path("notifications/", include("mentorship.notifications.urls")),

@@ -15,7 +15,8 @@ from mentorship.accounts.languages import LANGUAGE_CHOICES
 from mentorship.accounts.models import Profile, User
 from mentorship.accounts.roles import PROGRAM_ADMIN_GROUP
 from mentorship.accounts.services import split_skill_text
-from mentorship.widgets import DateInput
+from mentorship.common.fields import IdMultipleChoiceField
+from mentorship.common.widgets import DateInput
 from programs.invitations_csv import MAX_ROWS
 from programs.models import ApplicationQuestion, Enrollment, GoalCategory, Program
 from programs.selectors import RosterFilters
@@ -314,13 +315,17 @@ class DecisionForm(forms.Form):
     ]
     decision = forms.ChoiceField(choices=DECISIONS)
     reason = forms.CharField(required=False, max_length=1000)
-    selected = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    # Only enrollments of this program are acceptable choices, so nothing outside it can be touched; ids that
+    # are not numbers at all ("²", "abc") are refused here like any other wrong choice.
+    selected = IdMultipleChoiceField(queryset=Enrollment.objects.none())
 
-    def __init__(self, *args: Any, enrollment_ids: list[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["selected"].choices = [(pk, pk) for pk in enrollment_ids]
-        self.fields["selected"].error_messages["required"] = _("Tick at least one person first.")
-        self.fields["selected"].error_messages["invalid_choice"] = _("Someone you ticked is not in this program.")
+        field = self.fields["selected"]
+        field.queryset = program.enrollments.all()
+        field.error_messages["required"] = _("Tick at least one person first.")
+        field.error_messages["invalid_choice"] = _("Someone you ticked is not in this program.")
+        field.error_messages["invalid_pk_value"] = _("Someone you ticked is not in this program.")
 
 
 class RosterFilterForm(forms.Form):

@@ -140,3 +140,14 @@ def program_counts(*, program: Program) -> dict[str, dict[str, int]]:
     for row in rows:
         counts.setdefault(row["role"], {})[row["status"]] = row["n"]
     return counts
+
+
+def administrators_by_program(program_ids: set[int] | list[int]) -> dict[int, list[tuple[int, str]]]:
+    """{program id: [(user id, email) of each active administrator]}, in one query."""
+    found: dict[int, list[tuple[int, str]]] = {}
+    rows = Program.administrators.through.objects.filter(program_id__in=program_ids, user__is_active=True).values_list(
+        "program_id", "user_id", "user__email"
+    )
+    for program_id, user_id, email in rows:
+        found.setdefault(program_id, []).append((user_id, email))
+    return found

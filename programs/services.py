@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from mentorship.accounts.models import Profile, User
 from mentorship.accounts.services import profile_ensure, skills_from_names
+from mentorship.common.errors import DomainError
 from programs import emails
 from programs.invitations_csv import InviteRow
 from programs.models import ApplicationQuestion, Enrollment, Invitation, Program
 
 
-class ProgramError(Exception):
+class ProgramError(DomainError):
     """A request that the rules refuse; the message is shown to the person as it is."""
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs import views, views_manage, views_matching
+from programs import views, views_manage
 
 app_name = "programs"
 
@@ -9,8 +9,6 @@ urlpatterns = [
     path("manage/", views_manage.manage_list, name="manage_list"),
     path("manage/new/", views_manage.program_create, name="create"),
     path("invitations/<str:token>/", views.invitation_open, name="invitation"),
-    path("proposals/", views_matching.proposals, name="proposals"),
-    path("proposals/<int:pk>/<str:action>/", views_matching.proposal_respond, name="proposal_respond"),
     path("<slug:slug>/", views.program_detail, name="detail"),
     path("<slug:slug>/apply/<str:role>/", views.program_apply, name="apply"),
     path("<slug:slug>/enrollments/<int:pk>/withdraw/", views.enrollment_withdraw, name="withdraw"),
@@ -21,6 +19,4 @@ urlpatterns = [
     path("<slug:slug>/manage/invite/", views_manage.program_invite, name="invite"),
     path("<slug:slug>/manage/roster/", views_manage.program_roster, name="roster"),
     path("<slug:slug>/manage/roster/decide/", views_manage.program_decide, name="decide"),
-    path("<slug:slug>/manage/matching/", views_matching.matching_review, name="matching"),
-    path("<slug:slug>/mentors/", views_matching.choose_mentor, name="choose"),
 ]

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorship.accounts.services import profile_ensure
+from mentorship.common.views import run_service
 from programs import selectors, services
 from programs.forms import ApplicationForm
 from programs.models import Enrollment
+from programs.plugins import links_for
 
 
 @login_required
@@ -28,6 +30,8 @@ def program_list(request: HttpRequest) -> HttpResponse:
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_user(user=request.user, slug=slug)
     enrollments = {e.role: e for e in program.enrollments.filter(user=request.user)}
+    for enrollment in enrollments.values():
+        enrollment.links = links_for(enrollment)
     today = timezone.localdate()
     role_options = []
     for role in program.roles:
@@ -54,13 +58,15 @@ def program_apply(request: HttpRequest, slug: str, role: str) -> HttpResponse:
         return redirect(program)
     form = ApplicationForm(request.POST or None, program=program, role=role, profile=profile_ensure(user=request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            enrollment = services.enrollment_apply(
+        applied = run_service(
+            request,
+            lambda: services.enrollment_apply(
                 program=program, user=request.user, role=role, application=form.application()
-            )
-        except services.ProgramError as exc:
-            messages.error(request, str(exc))
+            ),
+        )
+        if not applied:
             return redirect(program)
+        enrollment = applied.value
         if enrollment.status == Enrollment.Status.APPROVED:
             messages.success(
                 request, _("You are in! You joined as %(role)s.") % {"role": enrollment.get_role_display().lower()}
@@ -81,12 +87,11 @@ def enrollment_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     enrollment = selectors.get_enrollment_for_owner(user=request.user, pk=pk)
     if enrollment.program.slug != slug:
         raise Http404("No such enrollment")
-    try:
-        services.enrollment_withdraw(enrollment=enrollment)
-    except services.ProgramError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("You withdrew from %(program)s.") % {"program": enrollment.program.name})
+    run_service(
+        request,
+        lambda: services.enrollment_withdraw(enrollment=enrollment),
+        success=_("You withdrew from %(program)s.") % {"program": enrollment.program.name},
+    )
     return redirect(enrollment.program)
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorship.common.views import run_service, show_form_errors
 from programs import selectors, services
 from programs.forms import (
     DecisionForm,
@@ -81,12 +82,13 @@ def program_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
         admins = set(form.cleaned_data["administrators"]) or {request.user}
-        try:
-            services.program_update(program=program, administrators=admins, **_program_fields(form))
-        except services.ProgramError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Program saved."))
+        saved = run_service(
+            request,
+            lambda: services.program_update(program=program, administrators=admins, **_program_fields(form)),
+            success=_("Program saved."),
+            form=form,
+        )
+        if saved:
             return redirect(program.get_manage_url())
     return render(request, "programs/manage/form.html", {"form": form, "program": program})
 
@@ -121,11 +123,7 @@ def program_status(request: HttpRequest, slug: str) -> HttpResponse:
     if status not in Program.Status.values:
         messages.error(request, _("Unknown status."))
         return redirect(program.get_manage_url())
-    try:
-        services.program_set_status(program=program, status=status)
-    except services.ProgramError as exc:
-        messages.error(request, str(exc))
-    else:
+    if run_service(request, lambda: services.program_set_status(program=program, status=status)):
         messages.success(
             request, _("The program is now %(status)s.") % {"status": program.get_status_display().lower()}
         )
@@ -209,28 +207,25 @@ def program_roster(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def program_decide(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_admin(user=request.user, slug=slug)
-    ids = [int(v) for v in request.POST.getlist("selected") if v.isdigit()]
-    # Only ids that belong to this program are acceptable choices, so nothing outside it can be touched.
-    valid_ids = list(program.enrollments.filter(pk__in=ids).values_list("pk", flat=True))
-    form = DecisionForm(request.POST, enrollment_ids=valid_ids)
+    form = DecisionForm(request.POST, program=program)
     back = request.POST.get("return_to", "")
     if not back.startswith(reverse("programs:roster", args=[program.slug])):
         back = reverse("programs:roster", args=[program.slug])
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        show_form_errors(request, form)
         return redirect(back)
-    try:
-        report = services.enrollments_decide(
-            enrollments=program.enrollments.filter(pk__in=form.cleaned_data["selected"]),
+    decided = run_service(
+        request,
+        lambda: services.enrollments_decide(
+            enrollments=program.enrollments.filter(pk__in=[e.pk for e in form.cleaned_data["selected"]]),
             decision=form.cleaned_data["decision"],
             decided_by=request.user,
             reason=form.cleaned_data["reason"],
-        )
-    except services.ProgramError as exc:
-        messages.error(request, str(exc))
+        ),
+    )
+    if not decided:
         return redirect(back)
+    report = decided.value
     label = Enrollment.Status(form.cleaned_data["decision"]).label.lower()
     messages.success(request, _("%(count)s marked %(status)s.") % {"count": report.changed, "status": label})
     if report.skipped:

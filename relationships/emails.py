@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from mentorship.accounts.models import User
-from mentorship.notifications.services import email_queue
+from mentorship.notifications.emails import absolute_url
+from mentorship.notifications.outbox import email_queue
 from relationships.models import Agreement, Reflection, Relationship
 
 
 def _link(relationship: Relationship) -> str:
-    return f"{settings.SITE_URL}{relationship.get_absolute_url()}"
+    return absolute_url(relationship.get_absolute_url())
 
 
 def relationship_started(*, relationship: Relationship) -> None:

@@ -10,8 +10,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from mentorship.accounts.models import User
-from mentorship.widgets import DateInput
+from mentorship.common.widgets import DateInput
 from programs.models import Program
 from relationships.models import AdvocacyAction, Agreement, Goal, Reflection
 
@@ -213,15 +212,3 @@ class ReflectionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Share my reflection"))
-
-
-class PairForm(forms.Form):
-    mentee = forms.ModelChoiceField(label=_("Mentee"), queryset=User.objects.none())
-    mentor = forms.ModelChoiceField(label=_("Mentor or sponsor"), queryset=User.objects.none())
-
-    def __init__(self, *args: Any, mentees: Any, mentors: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["mentee"].queryset = mentees
-        self.fields["mentor"].queryset = mentors
-        self.helper = _helper(_("Pair them"))
-        self.helper.add_input(Submit("action", _("Check the pair first"), css_class="btn-outline-secondary"))

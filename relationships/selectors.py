@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from mentorship.accounts.models import User
-from programs.models import Enrollment, Program
+from programs.models import Program
 from programs.selectors import user_administers
 from relationships.models import (
     AdvocacyAction,
@@ -179,15 +179,3 @@ def program_health(*, program: Program) -> ProgramHealth:
         row["kind_label"], row["outcome_label"] = kinds[row["kind"]], outcomes[row["outcome"]]
     rating = Reflection.objects.filter(relationship__program=program).aggregate(avg=Avg("rating"), n=Count("pk"))
     return ProgramHealth(by_status=by_status, advocacy=advocacy, average_rating=rating["avg"], ratings=rating["n"])
-
-
-def pairing_candidates(*, program: Program) -> tuple[QuerySet[User], QuerySet[User]]:
-    """Approved mentees without an open relationship, and approved mentors or sponsors."""
-    approved = Enrollment.objects.filter(program=program, status=Enrollment.Status.APPROVED)
-    helper_role = Enrollment.Role.SPONSOR if program.kind == Program.Kind.SPONSORSHIP else Enrollment.Role.MENTOR
-    busy = Relationship.objects.filter(program=program, status__in=Relationship.OPEN_STATUSES).values("mentee")
-    mentees = User.objects.filter(pk__in=approved.filter(role=Enrollment.Role.MENTEE).values("user")).exclude(
-        pk__in=busy
-    )
-    mentors = User.objects.filter(pk__in=approved.filter(role=helper_role).values("user"))
-    return mentees.order_by("full_name"), mentors.order_by("full_name")

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from mentorship.accounts.models import User
+from mentorship.common.errors import DomainError
 from programs.models import Enrollment, Program
 from relationships import emails
 from relationships.models import (
@@ -28,9 +27,10 @@ from relationships.models import (
     Relationship,
     Side,
 )
+from relationships.plugins import relationship_closed
 
 
-class RelationshipError(Exception):
+class RelationshipError(DomainError):
     """A request the rules refuse; the message is meant for the person who asked."""
 
 
@@ -61,7 +61,7 @@ def pairing_problem(*, program: Program, mentee: User, mentor: User) -> str | No
     """Why these two cannot be paired in this program, or None."""
     if mentee.pk == mentor.pk:
         return _("Nobody can mentor themselves.")
-    helper_role = Enrollment.Role.SPONSOR if program.kind == Program.Kind.SPONSORSHIP else Enrollment.Role.MENTOR
+    helper_role = program.helper_role
     approved = Enrollment.objects.filter(program=program, status=Enrollment.Status.APPROVED)
     if not approved.filter(user=mentee, role=Enrollment.Role.MENTEE).exists():
         return _("%(name)s is not an approved mentee in this program.") % {"name": mentee.display_name}
@@ -76,8 +76,8 @@ def pairing_problem(*, program: Program, mentee: User, mentor: User) -> str | No
         return _("%(name)s already has a relationship in this program.") % {"name": mentee.display_name}
     if Relationship.objects.filter(program=program, mentee=mentee, mentor=mentor).exists():
         return _("These two were already paired in this program.")
-    capacity = helper.capacity if helper.capacity is not None else program.default_mentor_capacity
-    if open_rel.filter(mentor=mentor).count() >= capacity:
+    helper.program = program
+    if open_rel.filter(mentor=mentor).count() >= helper.effective_capacity:
         return _("%(name)s has no free capacity.") % {"name": mentor.display_name}
     if program.kind == Program.Kind.SPONSORSHIP:
         mentee_level, sponsor_level = mentee.profile.seniority or 0, mentor.profile.seniority or 0
@@ -373,9 +373,8 @@ def relationship_end(
     # Ending a paused relationship: the pause reason is history, not why it ended (the email shows both).
     relationship.paused_reason = ""
     relationship.save(update_fields=["status", "ended_on", "end_reason", "ended_by", "paused_reason", "updated_at"])
-    # Apps above this one (meetings) stop what they planned for the pair; named in settings, not imported.
-    for path in settings.RELATIONSHIP_CLOSED_HANDLERS:
-        import_string(path)(relationship=relationship)
+    # Apps above this one (meetings) stop what they planned for the pair, in this same transaction.
+    relationship_closed.send(sender=Relationship, relationship=relationship)
     _log(
         relationship,
         actor,
@@ -416,13 +415,3 @@ def reflection_save(*, relationship: Relationship, side: str, actor: User, data:
     if reflection.thank_you.strip():
         emails.thank_you(reflection=reflection, recipient_id=relationship.other_person_id(actor.pk))
     return reflection
-
-
-def relationship_from_match(*, program: Program, mentee: User, mentor: User, created_by: User | None) -> Relationship:
-    """settings.MATCH_ACCEPTED_HANDLER: an accepted proposal becomes a relationship, or the accept is refused."""
-    from programs.match_services import MatchingError
-
-    try:
-        return relationship_create(program=program, mentee=mentee, mentor=mentor, created_by=created_by)
-    except RelationshipError as exc:
-        raise MatchingError(str(exc)) from None

@@ -1,4 +1,4 @@
-"""Periodic scans of relationship data: stalled relationships and agreements waiting for acceptance."""
+"""Periodic scans of relationship data: agreements waiting for acceptance."""
 
 from __future__ import annotations
 

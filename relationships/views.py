@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorship.common.views import run_service
 from relationships import selectors, services
 from relationships.forms import (
     AdvocacyForm,
@@ -28,6 +24,7 @@ from relationships.forms import (
     ReflectionForm,
 )
 from relationships.models import Agreement, Milestone, Relationship, Side
+from relationships.plugins import relationship_panels
 
 
 def _back(relationship: Relationship, anchor: str = "") -> HttpResponse:
@@ -40,17 +37,6 @@ def _refuse(request: HttpRequest, relationship: Relationship, message: str, anch
         message = _("This relationship has ended; it can be read but no longer changed.")
     messages.error(request, message)
     return _back(relationship, anchor)
-
-
-def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service; show its refusal as a message where the person is instead of an error page."""
-    try:
-        action()
-    except services.RelationshipError as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, success)
-    return True
 
 
 @login_required
@@ -68,10 +54,7 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if side != Side.ADMIN:
         annotated = selectors.with_progress(Relationship.objects.filter(pk=relationship.pk), viewer=request.user).get()
         next_step = selectors.next_step(annotated, viewer_id=request.user.pk)
-    panels = [
-        import_string(path)(relationship=relationship, side=side, viewer=request.user)
-        for path in settings.RELATIONSHIP_PANELS
-    ]
+    panels = [panel(relationship=relationship, side=side, viewer=request.user) for panel in relationship_panels]
     context = {
         "panels": panels,
         "next_step": next_step,
@@ -107,10 +90,10 @@ def goal_edit(request: HttpRequest, pk: int, goal_id: int | None = None) -> Http
     form = GoalForm(request.POST or None, instance=goal, program=relationship.program)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in GoalForm.Meta.fields}
-        saved = _attempt(
+        saved = run_service(
             request,
             lambda: services.goal_save(relationship=relationship, side=side, actor=request.user, goal=goal, **fields),
-            _("Goal saved."),
+            success=_("Goal saved."),
         )
         if saved:
             return _back(relationship, "goals")
@@ -126,10 +109,10 @@ def goal_comment(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
         raise Http404("No such goal")
     form = CommentForm(request.POST)
     if form.is_valid():
-        _attempt(
+        run_service(
             request,
             lambda: services.goal_comment(goal=goal, side=side, actor=request.user, body=form.cleaned_data["body"]),
-            _("Comment posted."),
+            success=_("Comment posted."),
         )
     else:
         messages.error(request, _("Write something before posting the comment."))
@@ -145,10 +128,10 @@ def milestone_add(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
         raise Http404("No such goal")
     form = MilestoneForm(request.POST)
     if form.is_valid():
-        _attempt(
+        run_service(
             request,
             lambda: services.milestone_add(goal=goal, side=side, **form.cleaned_data),
-            _("Milestone added."),
+            success=_("Milestone added."),
         )
     else:
         messages.error(request, _("A milestone needs a title (and a valid date, if you give one)."))
@@ -162,7 +145,9 @@ def milestone_toggle(request: HttpRequest, pk: int, milestone_id: int) -> HttpRe
     milestone = Milestone.objects.filter(pk=milestone_id, goal__relationship=relationship).first()
     if milestone is None or side == Side.ADMIN:
         raise Http404("No such milestone")
-    _attempt(request, lambda: services.milestone_toggle(milestone=milestone, side=side), _("Milestone updated."))
+    run_service(
+        request, lambda: services.milestone_toggle(milestone=milestone, side=side), success=_("Milestone updated.")
+    )
     return _back(relationship, f"goal-{milestone.goal_id}")
 
 
@@ -201,10 +186,10 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in AgreementForm.Meta.fields}
         fields["channels"] = form.cleaned_data["channels_text"]
-        saved = _attempt(
+        saved = run_service(
             request,
             lambda: services.agreement_save(relationship=relationship, side=side, actor=request.user, **fields),
-            _("Agreement saved. It takes effect when you both accept it."),
+            success=_("Agreement saved. It takes effect when you both accept it."),
         )
         if saved:
             return _back(relationship, "agreement")
@@ -219,10 +204,10 @@ def agreement_accept(request: HttpRequest, pk: int, version: int) -> HttpRespons
     agreement = relationship.agreements.filter(version=version).first()
     if agreement is None:
         raise Http404("No such agreement")
-    _attempt(
+    run_service(
         request,
         lambda: services.agreement_accept(agreement=agreement, side=side, actor=request.user),
-        _("You accepted the agreement."),
+        success=_("You accepted the agreement."),
     )
     return _back(relationship, "agreement")
 
@@ -257,12 +242,12 @@ def advocacy_edit(request: HttpRequest, pk: int, action_id: int | None = None) -
         return _refuse(request, relationship, _("Only the sponsor records advocacy."), "advocacy")
     form = AdvocacyForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        saved = run_service(
             request,
             lambda: services.advocacy_save(
                 relationship=relationship, side=side, actor=request.user, action=action, **form.cleaned_data
             ),
-            _("Advocacy saved."),
+            success=_("Advocacy saved."),
         )
         if saved:
             return _back(relationship, "advocacy")
@@ -280,12 +265,12 @@ def advocacy_followup(request: HttpRequest, pk: int, action_id: int) -> HttpResp
         raise Http404("No such action")
     form = FollowupForm(request.POST)
     if form.is_valid():
-        _attempt(
+        run_service(
             request,
             lambda: services.advocacy_followup(
                 action=action, side=side, actor=request.user, text=form.cleaned_data["text"]
             ),
-            _("Thank you, your note is added."),
+            success=_("Thank you, your note is added."),
         )
     else:
         messages.error(request, _("Write what followed before saving."))
@@ -301,12 +286,12 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid():
-        _attempt(
+        run_service(
             request,
             lambda: services.private_note_add(
                 relationship=relationship, side=side, actor=request.user, body=form.cleaned_data["body"]
             ),
-            _("Private note saved."),
+            success=_("Private note saved."),
         )
     else:
         messages.error(request, _("The note is empty or too long."))
@@ -320,7 +305,9 @@ def note_delete(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     note = relationship.private_notes.filter(pk=note_id, author=request.user).first()
     if note is None:
         raise Http404("No such note")
-    _attempt(request, lambda: services.private_note_delete(note=note, actor=request.user), _("Note deleted."))
+    run_service(
+        request, lambda: services.private_note_delete(note=note, actor=request.user), success=_("Note deleted.")
+    )
     return _back(relationship, "notes")
 
 
@@ -333,10 +320,10 @@ def relationship_pause(request: HttpRequest, pk: int) -> HttpResponse:
     relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
     form = PauseForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _attempt(
+    run_service(
         request,
         lambda: services.relationship_pause(relationship=relationship, side=side, actor=request.user, reason=reason),
-        _("The relationship is paused."),
+        success=_("The relationship is paused."),
     )
     return _back(relationship)
 
@@ -345,10 +332,10 @@ def relationship_pause(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def relationship_resume(request: HttpRequest, pk: int) -> HttpResponse:
     relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
-    _attempt(
+    run_service(
         request,
         lambda: services.relationship_resume(relationship=relationship, side=side, actor=request.user),
-        _("Welcome back: the relationship is resumed."),
+        success=_("Welcome back: the relationship is resumed."),
     )
     return _back(relationship)
 
@@ -362,7 +349,7 @@ def relationship_end(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(relationship)
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ended = _attempt(
+        ended = run_service(
             request,
             lambda: services.relationship_end(
                 relationship=relationship,
@@ -371,7 +358,7 @@ def relationship_end(request: HttpRequest, pk: int) -> HttpResponse:
                 completed=form.cleaned_data["outcome"] == "completed",
                 reason=form.cleaned_data["reason"],
             ),
-            _("The relationship has ended."),
+            success=_("The relationship has ended."),
         )
         if ended:
             if side == Side.ADMIN:
@@ -391,10 +378,10 @@ def reflection(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReflectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = services.ReflectionInput(**{name: form.cleaned_data[name] for name in ReflectionForm.Meta.fields})
-        saved = _attempt(
+        saved = run_service(
             request,
             lambda: services.reflection_save(relationship=relationship, side=side, actor=request.user, data=data),
-            _("Thank you for your reflection."),
+            success=_("Thank you for your reflection."),
         )
         if saved:
             return _back(relationship)

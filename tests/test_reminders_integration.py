@@ -32,7 +32,7 @@ from meetings import reminders as meeting_reminders
 from meetings import services as meeting_services
 from meetings.tests.factories import pair, person, place, running_program
 from mentorship.celery import app
-from mentorship.notifications import services
+from mentorship.notifications import messages, preferences
 from mentorship.notifications.models import Kind, Mode, OutboundEmail
 from relationships.models import Relationship
 
@@ -166,7 +166,7 @@ def test_beat_and_worker_remind_once_survive_smtp_outage_and_broker_outage() -> 
         program = running_program(admin, "Integration Mentoring")
         relationship = pair(program, mentee, mentor, created_by=admin)
         # Only the mentee wants meeting reminders, so "exactly one" means one email, not one per person.
-        services.preference_set(user=mentor, kind=Kind.MEETING_REMINDER, mode=Mode.OFF)
+        preferences.preference_set(user=mentor, kind=Kind.MEETING_REMINDER, mode=Mode.OFF)
 
         app.conf.task_always_eager = False
         app.conf.task_default_queue = queue
@@ -184,7 +184,7 @@ def test_beat_and_worker_remind_once_survive_smtp_outage_and_broker_outage() -> 
         first = meeting_soon(relationship, 30)
         [row] = wait_for(lambda: reminder_rows(first.pk), seconds=20, what="the scan to queue a reminder", logs=output)
         assert row.to == mentee.email
-        message_id = services.message_id_for(row.key)
+        message_id = messages.message_id_for(row.key)
         wait_for(lambda: sink.with_id(message_id), seconds=20, what="the reminder at the sink", logs=output)
         time.sleep(4)  # several more scans and flushes
         assert len(sink.with_id(message_id)) == 1
@@ -207,7 +207,7 @@ def test_beat_and_worker_remind_once_survive_smtp_outage_and_broker_outage() -> 
         assert row.status in {OutboundEmail.Status.PENDING, OutboundEmail.Status.SENDING}
         assert row.attempts == 0 or row.status == OutboundEmail.Status.SENDING  # an unreachable server costs none
         sink.start()
-        message_id = services.message_id_for(row.key)
+        message_id = messages.message_id_for(row.key)
         wait_for(lambda: sink.with_id(message_id), seconds=20, what="the delayed reminder", logs=output)
         row.refresh_from_db()
         assert row.status == OutboundEmail.Status.SENT

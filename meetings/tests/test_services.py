@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from meetings import selectors, services, tasks
 from meetings.models import (
@@ -758,3 +760,16 @@ def test_a_revoked_feed_or_a_deactivated_account_has_no_owner(mentee: User, ment
     assert services.calendar_feed_owner(token=revoked) is None
     assert services.calendar_feed_owner(token=deactivated) is None
     assert services.calendar_feed_owner(token="") is None
+
+
+def test_a_failed_occurrence_insert_leaves_no_scratch_table_behind(relationship: Relationship) -> None:
+    """The staging table goes with a failed batch, so the next batch in the same transaction still works."""
+    series = schedule_series(relationship)
+    now = timezone.now()
+    start = int((now + datetime.timedelta(days=900)).timestamp())
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic():
+            # An end before the start breaks the table's check constraint.
+            services._insert_occurrences([(series.pk, start, start - 60)], now)
+        services._insert_occurrences([(series.pk, start, start + 3600)], now)
+    assert Meeting.objects.filter(series=series, start=datetime.datetime.fromtimestamp(start, datetime.UTC)).exists()

@@ -1,4 +1,7 @@
-"""allauth hooks: every new account gets a profile, and people are asked to complete it once."""
+"""allauth hooks: every new account gets a profile, and people are asked to complete it once.
+
+What other apps do at sign-up and sign-in (taking up a program invitation) comes from ``accounts.plugins``.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from mentorship.accounts.plugins import account_mail_senders, email_confirmed_steps, run_sign_in_steps
 from mentorship.accounts.services import profile_ensure
-from mentorship.notifications.services import email_queue_rendered
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -23,25 +26,26 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             profile_ensure(user=user)
-            _take_up_invitation(request, user)
+            run_sign_in_steps(request, user)
         return user
 
     def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:
         # allauth reads the result: only a confirmed address logs the person in and moves them on.
         confirmed = super().confirm_email(request, email_address)
         if confirmed:
-            from programs.services import invitations_claim_for_email
-
-            # A confirmed address proves it is theirs: invitations sent to it join the account.
-            invitations_claim_for_email(user=email_address.user, email=email_address.email)
+            # A confirmed address proves it is theirs: apps above (programs) act on what was sent to it.
+            for step in email_confirmed_steps:
+                step(email_address.user, email_address.email)
         return confirmed
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        # Account emails go through the outbox like every other email, so a mail server outage delays
-        # them instead of losing them.
+        senders = list(account_mail_senders)
+        if not senders:
+            super().send_mail(template_prefix, email, context)
+            return
         message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
-        email_queue_rendered(
+        senders[0](
             key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
             kind="account",
             to=email,
@@ -58,30 +62,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         user = request.user
-        invited_to = _take_up_invitation(request, user) if user.is_authenticated else None
-        if invited_to:
-            return invited_to
+        next_place = run_sign_in_steps(request, user) if user.is_authenticated else None
+        if next_place:
+            return next_place
         if user.is_authenticated and not profile_ensure(user=user).is_complete:
             return reverse("profile_edit") + "?welcome=1"
         return super().get_login_redirect_url(request)
-
-
-def _take_up_invitation(request: HttpRequest, user: Any) -> str | None:
-    """When the person arrived through an invitation link, enroll them and return where to go next."""
-    from programs.services import INVITATION_SESSION_KEY, ProgramError, invitation_claim, invitation_for_token
-
-    token = request.session.get(INVITATION_SESSION_KEY)
-    invitation = invitation_for_token(token=token) if token else None
-    if invitation is None:
-        return None
-    try:
-        invitation_claim(invitation=invitation, user=user)
-    except ProgramError:
-        request.session.pop(INVITATION_SESSION_KEY, None)
-        return None
-    if request.user.is_authenticated:
-        request.session.pop(INVITATION_SESSION_KEY, None)
-    return reverse("programs:apply", args=[invitation.program.slug, invitation.role])
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

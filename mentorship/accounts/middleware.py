@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-
-
-def _profile_zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
-    from mentorship.accounts.models import Profile
-
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
-    try:
-        return zoneinfo.ZoneInfo(user.profile.time_zone)
-    except (Profile.DoesNotExist, zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 class UserTimeZoneMiddleware:
@@ -26,9 +13,9 @@ class UserTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        zone = _profile_zone(request)
-        if zone is None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
             timezone.deactivate()
         else:
-            timezone.activate(zone)
+            timezone.activate(user.zone)
         return self.get_response(request)

@@ -74,6 +74,15 @@ class User(AbstractUser):
         return self.display_name.split(" ")[0]
 
     @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The zone this person sees times in: their profile's, or UTC without a usable one."""
+        try:
+            name = self.profile.time_zone
+        except Profile.DoesNotExist:
+            name = None
+        return zone_named(name)
+
+    @property
     def is_program_admin(self) -> bool:
         from mentorship.accounts.roles import user_is_program_admin
 
@@ -114,6 +123,14 @@ class Seniority(models.IntegerChoices):
     PRINCIPAL = 6, _("Principal / Manager")
     DIRECTOR = 7, _("Director")
     EXECUTIVE = 8, _("Executive")
+
+
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
+    """The zone of that name, or UTC when it is empty or unknown (a zone removed from the tz database since)."""
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def validate_time_zone(value: str) -> None:
@@ -176,7 +193,7 @@ class Profile(models.Model):
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.time_zone)
+        return zone_named(self.time_zone)
 
     def language_names(self) -> list[str]:
         names = dict(LANGUAGE_CHOICES)

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorship.accounts.forms import ProfileForm
+from mentorship.accounts.plugins import profile_panels
 from mentorship.accounts.selectors import skill_search
 from mentorship.accounts.services import profile_ensure, profile_update
 
@@ -26,7 +25,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 def profile_detail(request: HttpRequest) -> HttpResponse:
     profile = profile_ensure(user=request.user)
-    panels = [import_string(path)(user=request.user) for path in settings.PROFILE_PANELS]
+    panels = [panel(user=request.user) for panel in profile_panels]
     return render(request, "accounts/profile_detail.html", {"profile": profile, "panels": panels})
 
 

@@ -19,6 +19,16 @@ class RenderedEmail:
     html: str
 
 
+def absolute_url(path: str) -> str:
+    """A link that works from an email: the site's public address (SITE_URL) and the path."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def one_line(subject: str) -> str:
+    """A subject cannot span lines: its whitespace is collapsed, and it is cut to the column's length."""
+    return " ".join(subject.split())[:255]
+
+
 def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
     context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"emails/{name}-subject.txt", context)

@@ -1,4 +1,4 @@
-"""The profile page's link to notification preferences (see settings.PROFILE_PANELS)."""
+"""The profile page's link to notification preferences (registered in accounts.plugins.profile_panels)."""
 
 from __future__ import annotations
 

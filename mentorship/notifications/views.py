@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mentorship.notifications import selectors, services
+from mentorship.notifications import notices as notice_services
+from mentorship.notifications import preferences as preference_services
+from mentorship.notifications import selectors
 from mentorship.notifications.forms import PreferencesForm
 from mentorship.notifications.models import Kind, Mode, Notice
 
@@ -22,7 +24,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     current = selectors.settings_of(user=request.user)
     form = PreferencesForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
-        services.preferences_update(
+        preference_services.preferences_update(
             user=request.user, modes=form.modes(), lead_minutes=form.cleaned_data["lead_minutes"]
         )
         messages.success(request, _("Your notification choices are saved."))
@@ -35,13 +37,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    found = services.unsubscribe_read(token=token)
+    found = preference_services.unsubscribe_read(token=token)
     if found is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     user, kind = found
     context = {"kind_label": Kind(kind).label, "token": token}
     if request.method == "POST":
-        services.preference_set(user=user, kind=kind, mode=Mode.OFF)
+        preference_services.preference_set(user=user, kind=kind, mode=Mode.OFF)
         return render(request, "notifications/unsubscribe_done.html", context)
     return render(request, "notifications/unsubscribe_confirm.html", context)
 
@@ -57,7 +59,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        notice = services.notice_open(user=request.user, pk=pk)
+        notice = notice_services.notice_open(user=request.user, pk=pk)
     except Notice.DoesNotExist:
         raise Http404 from None
     target = notice.url or "/"
@@ -69,6 +71,6 @@ def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notices_read_all(request: HttpRequest) -> HttpResponse:
-    services.notices_mark_all_read(user=request.user)
+    notice_services.notices_mark_all_read(user=request.user)
     messages.success(request, _("All notices are marked as read."))
     return redirect("notifications:list")

@@ -544,3 +544,13 @@ def test_enrollment_window_dates_show_on_the_program_page(admin_client: Client, 
     )
     page = admin_client.get(program.get_absolute_url()).content.decode()
     assert "1 Mar 2030 \u2013 31 Mar 2030" in page  # an en dash between the dates
+
+
+@pytest.mark.parametrize("bad", ["²", "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩٠", "abc", "-1", "1e9", "9" * 40])
+def test_ids_that_are_no_enrollment_are_refused_on_the_page(
+    admin_client: Client, program: Program, roster_people: dict[str, Enrollment], bad: str
+) -> None:
+    response = admin_client.post(url("decide", program), {"selected": [bad], "decision": "approved"})
+    assert response.status_code == 302
+    assert messages_of(response) == ["Someone you ticked is not in this program."]
+    assert not Enrollment.objects.filter(decided_by__isnull=False).exists()

@@ -127,8 +127,8 @@ def pages_of(client: Client, user: User, story: Story, program: Program, sponsor
         reverse("relationships:goal_new", args=[rel.pk]),
         reverse("relationships:goal_edit", args=[rel.pk, story.shared_goal.pk]),
         reverse("relationships:advocacy_edit", args=[spon.pk, spon.advocacy.get().pk]),
-        reverse("program_relationships:program", args=[program.slug]),
-        reverse("program_relationships:program", args=[sponsorship_program.slug]),
+        reverse("matching:relationships", args=[program.slug]),
+        reverse("matching:relationships", args=[sponsorship_program.slug]),
     ]
     html = []
     reached = 0
@@ -265,7 +265,7 @@ def test_hr_sees_the_rating_of_a_reflection_but_not_its_words(
     services.reflection_save(relationship=rel, side=Side.MENTEE, actor=rel.mentee, data=words)
     client.force_login(program_admin)
 
-    html = client.get(reverse("program_relationships:program", args=[program.slug])).content.decode()
+    html = client.get(reverse("matching:relationships", args=[program.slug])).content.decode()
     html += client.get(rel.get_absolute_url()).content.decode()
 
     assert "Average rating 3.0 out of 5 from 1 reflection." in html

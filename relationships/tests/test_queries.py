@@ -83,7 +83,7 @@ def test_the_program_relationships_page_costs_the_same_for_3_and_30(
 ) -> None:
     program = ProgramFactory(kind=kind, administrators=[program_admin])
     client.force_login(program_admin)
-    url = reverse("program_relationships:program", args=[program.slug])
+    url = reverse("matching:relationships", args=[program.slug])
 
     grow_program(program, 3)
     few = queries(client, url)

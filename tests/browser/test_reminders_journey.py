@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from meetings import reminders as meeting_reminders
 from meetings.services import Place, meeting_create
-from mentorship.notifications import services
+from mentorship.notifications import outbox
 from mentorship.notifications.models import Kind, Mode, Notice, NotificationSettings
 from programs.models import Enrollment, Program
 from programs.services import program_create
@@ -56,7 +56,7 @@ def test_preferences_unsubscribe_from_an_email_and_the_notice_bell(
     )
     # The scan finds the meeting within the hour: a notice under the bell and an email, as a worker would send.
     meeting_reminders.meeting_reminders_due(now=timezone.now())
-    services.outbox_flush()  # already sent after commit (tasks run in process here); this is a no-op then
+    outbox.outbox_flush()  # already sent after commit (tasks run in process here); this is a no-op then
     [reminder] = [m for m in mail.outbox if m.to == [mentee.email] and "Monthly check-in" in m.subject]
     unsubscribe = re.search(r"<([^>]+)>", reminder.extra_headers["List-Unsubscribe"])
     assert unsubscribe is not None

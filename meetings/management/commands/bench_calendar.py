@@ -29,7 +29,7 @@ from meetings.recurrence import Ending, Frequency, ScheduleChoice, build_rrule
 from meetings.services import HORIZON, series_materialise_many, series_paged
 from meetings.tasks import HORIZON_CHUNK
 from mentorship.accounts.models import Profile, User
-from mentorship.benchmarks import vacuum, worker_pool
+from mentorship.common.benchmarks import vacuum, worker_pool
 from programs.models import Program
 from relationships.models import Relationship
 

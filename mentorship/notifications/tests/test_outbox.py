@@ -11,7 +11,8 @@ from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
-from mentorship.notifications import services
+from mentorship.notifications import messages as notification_messages
+from mentorship.notifications import outbox
 from mentorship.notifications.models import OutboundEmail
 from mentorship.notifications.tasks import flush_outbox
 
@@ -20,7 +21,7 @@ LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
 
 
 def queue(key: str = "k1") -> OutboundEmail:
-    return services.email_queue_rendered(
+    return outbox.email_queue_rendered(
         key=key, kind="test", to="a@example.com", subject="Hello\n", text="Body", html="<p>Body</p>"
     )
 
@@ -48,16 +49,16 @@ def test_one_row_and_one_email_per_key(django_capture_on_commit_callbacks: Any) 
 
 def test_delivering_twice_sends_once() -> None:
     email = queue()
-    assert services.email_deliver(email_id=email.pk) is True
-    assert services.email_deliver(email_id=email.pk) is False
+    assert outbox.email_deliver(email_id=email.pk) is True
+    assert outbox.email_deliver(email_id=email.pk) is False
     assert flush_outbox() == 0
     assert len(mail.outbox) == 1
 
 
 def test_a_row_claimed_by_another_worker_is_left_alone() -> None:
     email = queue()
-    assert services.email_claim(email_id=email.pk) is not None
-    assert services.email_deliver(email_id=email.pk) is False
+    assert outbox.email_claim(email_id=email.pk) is not None
+    assert outbox.email_deliver(email_id=email.pk) is False
     assert flush_outbox() == 0
     assert mail.outbox == []
 
@@ -65,7 +66,7 @@ def test_a_row_claimed_by_another_worker_is_left_alone() -> None:
 def test_transient_failure_backs_off_then_succeeds(monkeypatch: pytest.MonkeyPatch) -> None:
     email = queue()
     monkeypatch.setattr(LOCMEM_SEND, raising(smtplib.SMTPServerDisconnected("connection lost")))
-    assert services.email_deliver(email_id=email.pk) is False
+    assert outbox.email_deliver(email_id=email.pk) is False
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.PENDING
     assert "connection lost" in email.last_error
@@ -83,33 +84,33 @@ def test_transient_failure_backs_off_then_succeeds(monkeypatch: pytest.MonkeyPat
 
 
 def test_backoff_grows_and_is_capped() -> None:
-    assert services.backoff(1) <= datetime.timedelta(minutes=1)
-    assert services.backoff(4) >= datetime.timedelta(minutes=4)
-    assert all(services.backoff(n) <= services.BACKOFF_CAP for n in range(1, 30))
+    assert outbox.backoff(1) <= datetime.timedelta(minutes=1)
+    assert outbox.backoff(4) >= datetime.timedelta(minutes=4)
+    assert all(outbox.backoff(n) <= outbox.BACKOFF_CAP for n in range(1, 30))
 
 
 def test_permanent_rejection_fails_at_once_and_stays_visible(monkeypatch: pytest.MonkeyPatch) -> None:
     email = queue()
     monkeypatch.setattr(LOCMEM_SEND, raising(smtplib.SMTPDataError(554, b"rejected")))
-    services.email_deliver(email_id=email.pk)
+    outbox.email_deliver(email_id=email.pk)
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.FAILED
     assert "554" in email.last_error
     assert email.attempts == 1
-    assert services.outbox_pending_ids() == []
+    assert outbox.outbox_pending_ids() == []
 
 
 def test_exhausted_retries_end_as_failed(monkeypatch: pytest.MonkeyPatch) -> None:
     email = queue()
     monkeypatch.setattr(LOCMEM_SEND, raising(smtplib.SMTPDataError(451, b"try later")))
     moment = timezone.now()
-    for _ in range(services.MAX_ATTEMPTS):
+    for _ in range(outbox.MAX_ATTEMPTS):
         with time_machine.travel(moment, tick=False):
-            services.email_deliver(email_id=email.pk)
-        moment += services.BACKOFF_CAP + datetime.timedelta(seconds=1)
+            outbox.email_deliver(email_id=email.pk)
+        moment += outbox.BACKOFF_CAP + datetime.timedelta(seconds=1)
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.FAILED
-    assert email.attempts == services.MAX_ATTEMPTS
+    assert email.attempts == outbox.MAX_ATTEMPTS
     assert "451" in email.last_error
 
 
@@ -132,13 +133,13 @@ def test_worker_killed_after_sending_before_marking_is_bounded() -> None:
     email = queue()
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        [row] = services.outbox_claim(limit=10)
-        message = services.build_message(row)
+        [row] = outbox.outbox_claim(limit=10)
+        message = notification_messages.build_message(row)
         message.send()  # the server accepted it ... and the worker dies before the UPDATE
     assert len(mail.outbox) == 1
-    with time_machine.travel(start + services.STALE_CLAIM_AFTER - datetime.timedelta(seconds=1), tick=False):
+    with time_machine.travel(start + outbox.STALE_CLAIM_AFTER - datetime.timedelta(seconds=1), tick=False):
         assert flush_outbox() == 0  # another worker leaves the claim alone until it is stale
-    with time_machine.travel(start + services.STALE_CLAIM_AFTER + datetime.timedelta(seconds=1), tick=False):
+    with time_machine.travel(start + outbox.STALE_CLAIM_AFTER + datetime.timedelta(seconds=1), tick=False):
         assert flush_outbox() == 1
         assert flush_outbox() == 0
     email.refresh_from_db()
@@ -152,10 +153,10 @@ def test_worker_killed_after_sending_before_marking_is_bounded() -> None:
 def test_a_row_whose_workers_always_die_ends_failed() -> None:
     email = queue()
     moment = timezone.now()
-    for _ in range(services.MAX_ATTEMPTS):
+    for _ in range(outbox.MAX_ATTEMPTS):
         with time_machine.travel(moment, tick=False):
-            assert services.outbox_claim(limit=1)
-        moment += services.STALE_CLAIM_AFTER + datetime.timedelta(seconds=1)
+            assert outbox.outbox_claim(limit=1)
+        moment += outbox.STALE_CLAIM_AFTER + datetime.timedelta(seconds=1)
     with time_machine.travel(moment, tick=False):
         assert flush_outbox() == 0
     email.refresh_from_db()
@@ -179,7 +180,7 @@ def test_two_workers_claiming_at_once_share_nothing_on_postgresql() -> None:
     def worker(slot: int) -> None:
         try:
             barrier.wait()
-            while rows := services.outbox_claim(limit=25):
+            while rows := outbox.outbox_claim(limit=25):
                 claimed[slot].extend(row.pk for row in rows)
         finally:
             connections.close_all()

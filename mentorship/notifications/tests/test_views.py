@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mentorship.notifications import services
+from mentorship.notifications import preferences
 from mentorship.notifications.models import Kind, Mode, Notice, NotificationSettings
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def mode_of(user: Any, kind: str) -> str:
 
 
 def test_unsubscribe_get_only_confirms_and_post_without_session_takes_effect(member: Any) -> None:
-    url = services.unsubscribe_url(user_id=member.pk, kind=Kind.ACTION_ITEM).split("127.0.0.1:8000")[-1]
+    url = preferences.unsubscribe_url(user_id=member.pk, kind=Kind.ACTION_ITEM).split("127.0.0.1:8000")[-1]
     anonymous = Client(enforce_csrf_checks=True)
     page = anonymous.get(url)
     assert page.status_code == 200
@@ -34,7 +34,7 @@ def test_unsubscribe_get_only_confirms_and_post_without_session_takes_effect(mem
 
 
 def test_tampered_token_changes_nothing(member: Any) -> None:
-    token = services.unsubscribe_token(user_id=member.pk, kind=Kind.ACTION_ITEM)
+    token = preferences.unsubscribe_token(user_id=member.pk, kind=Kind.ACTION_ITEM)
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     response = Client().post(reverse("notifications:unsubscribe", args=[forged]))
     assert response.status_code == 400

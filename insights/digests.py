@@ -1,0 +1,74 @@
+"""The weekly summary each program administrator gets: stalled relationships, overdue items, open proposals."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.reminders import unanswered_proposals_by_program
+from meetings.models import ActionItem
+from meetings.stalled import stalled_relationships
+from mentorship.accounts.models import User
+from mentorship.notifications.emails import absolute_url
+from mentorship.notifications.models import Kind
+from mentorship.notifications.reminders import QueueResult, Reminder, reminders_queue
+from programs.models import Program
+from relationships.models import Relationship
+
+
+def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
+    """One email a week per administrator of an open or running program; the key makes it once per ISO week."""
+    now = now or timezone.now()
+    year, week, _day = now.isocalendar()
+    programs = list(
+        Program.objects.filter(status__in=[Program.Status.OPEN, Program.Status.RUNNING]).prefetch_related(
+            "administrators"
+        )
+    )
+    if not programs:
+        return QueueResult()
+    program_ids = [p.pk for p in programs]
+    stalled: dict[int, list[dict[str, Any]]] = {}
+    for item in stalled_relationships(now=now, program_ids=program_ids):
+        stalled.setdefault(item.program_id, []).append({"pair": item.label, "days": item.days_since})
+    overdue = dict(
+        ActionItem.objects.filter(
+            relationship__status__in=Relationship.OPEN_STATUSES,
+            status=ActionItem.Status.OPEN,
+            due_on__lt=now.date(),
+            relationship__program_id__in=program_ids,
+        )
+        .values_list("relationship__program_id")
+        .annotate(n=Count("pk"))
+    )
+    proposals = unanswered_proposals_by_program(program_ids=program_ids, now=now)
+    per_admin: dict[int, tuple[User, list[dict[str, Any]]]] = {}
+    for program in programs:
+        summary = {
+            "name": program.name,
+            "url": absolute_url(program.get_manage_url()),
+            "stalled": stalled.get(program.pk, []),
+            "overdue_items": overdue.get(program.pk, 0),
+            "unanswered_proposals": proposals.get(program.pk, 0),
+        }
+        for admin in program.administrators.all():
+            per_admin.setdefault(admin.pk, (admin, []))[1].append(summary)
+    reminders = [
+        Reminder(
+            key=f"admin-digest:{admin.pk}:{year}-W{week:02d}",
+            kind=Kind.ADMIN_DIGEST,
+            user_id=admin.pk,
+            email=admin.email,
+            title=f"Your programs this week ({year}-W{week:02d})",
+            url=reverse("programs:manage_list"),
+            template="admin-digest",
+            context={"programs": summaries, "week": f"{year}-W{week:02d}"},
+        )
+        for admin, summaries in per_admin.values()
+        if admin.is_active
+    ]
+    return reminders_queue(reminders=reminders)

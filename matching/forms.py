@@ -1,0 +1,67 @@
+"""Forms for matching pages. Ids posted by a page are parsed here, so "²" or "abc" is a refusal, not a crash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from matching.models import PairRule
+from mentorship.accounts.models import User
+from mentorship.common.fields import IdChoiceField, IdField
+
+# Longer than any question or answer a person needs; the model columns accept the same.
+TEXT_MAX = 2000
+
+
+def _enrollment_id(label: str, *, required: bool = True) -> IdField:
+    return IdField(label=label, required=required)
+
+
+class ReviewActionForm(forms.Form):
+    """One press of a button on the draft review: run, publish, or a rule for one pair."""
+
+    RULES = {"lock": PairRule.Rule.LOCK, "forbid": PairRule.Rule.FORBID, "clear": ""}
+
+    action = forms.ChoiceField(choices=[(name, name) for name in ("run", "publish", *RULES)])
+    mentee = _enrollment_id(_("Mentee"), required=False)
+    mentor = _enrollment_id(_("Mentor"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action") in self.RULES and not (data.get("mentee") and data.get("mentor")):
+            raise forms.ValidationError(_("Choose the pair the rule is about."))
+        return data
+
+    @property
+    def rule(self) -> str:
+        return self.RULES[self.cleaned_data["action"]]
+
+
+class MentorChoiceForm(forms.Form):
+    mentor = _enrollment_id(_("Mentor"))
+
+
+class ProposalReplyForm(forms.Form):
+    """The mentor's accept, decline or question, or the mentee's answer."""
+
+    ACTIONS = ("accept", "decline", "ask", "answer")
+
+    text = forms.CharField(required=False, max_length=TEXT_MAX, strip=True)
+
+
+class PairForm(forms.Form):
+    mentee = IdChoiceField(label=_("Mentee"), queryset=User.objects.none())
+    mentor = IdChoiceField(label=_("Mentor or sponsor"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, mentees: QuerySet[User], mentors: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentee"].queryset = mentees
+        self.fields["mentor"].queryset = mentors
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Pair them")))
+        self.helper.add_input(Submit("action", _("Check the pair first"), css_class="btn-outline-secondary"))

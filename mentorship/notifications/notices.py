@@ -1,0 +1,67 @@
+"""In-app notices under the bell, and the daily digest that collects the ones a person wants by email once a day."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from mentorship.accounts.models import User
+from mentorship.notifications.emails import absolute_url
+from mentorship.notifications.models import Notice, OutboundEmail
+from mentorship.notifications.outbox import outbox_flush_soon
+from mentorship.notifications.preferences import preferences_url
+
+
+def notice_open(*, user: User, pk: int) -> Notice:
+    """Mark the person's own notice read (404 for anyone else's, via the caller's getter)."""
+    notice = Notice.objects.get(pk=pk, user=user)
+    if notice.read_at is None:
+        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return notice
+
+
+def notices_mark_all_read(*, user: User) -> int:
+    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# -- daily digest ------------------------------------------------------------------------------------------
+
+DIGEST_LOCAL_HOUR = 8
+
+
+def digests_send_due(*, now: datetime | None = None) -> int:
+    """One email per person whose digest notices wait and whose local morning has come; once per local day."""
+    now = now or timezone.now()
+    user_ids = set(Notice.objects.filter(digest_pending=True).values_list("user_id", flat=True).distinct())
+    queued = 0
+    users = User.objects.filter(pk__in=user_ids, is_active=True).select_related("profile")
+    for user in users:
+        local = now.astimezone(user.zone)
+        if local.hour < DIGEST_LOCAL_HOUR:
+            continue
+        with transaction.atomic():
+            notices = list(Notice.objects.select_for_update().filter(user=user, digest_pending=True).order_by("pk"))
+            if not notices:
+                continue
+            key = f"digest:{user.pk}:{local.date().isoformat()}"
+            if OutboundEmail.objects.filter(key=key).exists():
+                continue  # today's digest went out already; these wait for tomorrow's
+            OutboundEmail.objects.create(
+                key=key,
+                kind="daily_digest",
+                to=user.email,
+                recipient=user,
+                subject="",
+                template="daily-digest",
+                context={
+                    "items": [{"title": n.title, "url": absolute_url(n.url)} for n in notices],
+                    "preferences_url": preferences_url(),
+                },
+            )
+            Notice.objects.filter(pk__in=[n.pk for n in notices]).update(digest_pending=False)
+            queued += 1
+    if queued:
+        transaction.on_commit(outbox_flush_soon)
+    return queued

@@ -1,0 +1,44 @@
+"""Where higher apps plug into program pages: tabs of the management area and links beside an enrollment.
+
+Programs sits low in the layers and imports none of the apps above it; they register here in their
+``AppConfig.ready()`` (matching adds its tabs and the mentee's "choose your mentor" link, insights its dashboard).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from mentorship.common.registry import Registry
+from programs.models import Enrollment, Program
+
+
+@dataclass(frozen=True)
+class ManageTab:
+    """One tab of a program's management area: a URL name taking the program's slug, shown in position order."""
+
+    label: str
+    url_name: str
+    position: int
+
+    def url(self, program: Program) -> str:
+        return reverse(self.url_name, args=[program.slug])
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+manage_tabs: Registry[ManageTab] = Registry("program management tabs")
+
+# Given one of the viewer's enrollments, a link to offer beside it on the program page, or None.
+EnrollmentLink = Callable[[Enrollment], Link | None]
+enrollment_links: Registry[EnrollmentLink] = Registry("enrollment links")
+
+
+def links_for(enrollment: Enrollment) -> list[Link]:
+    return [link for offer in enrollment_links if (link := offer(enrollment)) is not None]
