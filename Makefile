@@ -31,6 +31,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r . -x ./.venv,./staticfiles,./static,./var -ll
 
 format: venv
 	$(BIN)/ruff check --fix .

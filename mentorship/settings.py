@@ -74,7 +74,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mentorship.accounts.middleware.UserTimeZoneMiddleware",
+    "mentorship.notifications.middleware.AuditRefusalsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mentorship.accounts.mfa.AdminTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -174,6 +176,11 @@ else:
     SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Program administrators and operators must set up two-factor sign-in (or use single sign-on) before any
+# management page answers (see mentorship/accounts/mfa.py). On by default in production.
+MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS", default=PRODUCTION)
+# Changing the email address asks for the password again (allauth asks for it before two-factor changes too).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Mentorship")
 
 # Notifications ------------------------------------------------------------------------------------------
