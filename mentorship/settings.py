@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mentorship.accounts.middleware.UserTimeZoneMiddleware",
-    "mentorship.notifications.middleware.AuditRefusalsMiddleware",
+    "mentorship.notifications.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mentorship.accounts.mfa.AdminTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

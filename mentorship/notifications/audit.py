@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache
@@ -29,6 +30,10 @@ Outcome = AuditEvent.Outcome
 # slip in text a person wrote. Keys that smell of secrets are dropped whatever their value.
 _SAFE_VALUE = re.compile(r"^[\w.:@+-]{0,80}$")
 _SECRET_KEY = re.compile(r"pass|token|secret|key|code|signature|session|cookie", re.IGNORECASE)
+# The request being served, so that services (which never take a request) still record where an action came
+# from. Set by AuditMiddleware for the length of each request.
+current_request: ContextVar[HttpRequest | None] = ContextVar("audit_current_request", default=None)
+
 # A signed-in person probing ids is recorded, but at most this many refusals a minute, so the log cannot be
 # flooded from one account.
 REFUSALS_PER_MINUTE = 30
@@ -72,7 +77,8 @@ def audit_record(
     details: dict[str, Any] | None = None,
     actor_email: str = "",
 ) -> AuditEvent:
-    """Write one audit row. ``actor`` defaults to the request's signed-in person."""
+    """Write one audit row. ``request`` defaults to the one being served; ``actor`` to its signed-in person."""
+    request = request if request is not None else current_request.get()
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     return AuditEvent.objects.create(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db.models.signals import m2m_changed
 from django.http import HttpRequest
 
 from mentorship.accounts.models import User
@@ -58,6 +59,18 @@ def email_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) 
     audit_record(action=Action.EMAIL_CHANGED, actor=user, request=request)
 
 
+def groups_changed(sender: Any, instance: Any, action: str, pk_set: set[int] | None, **kwargs: Any) -> None:
+    """Role changes made in the Django admin (the program administrator role is a group)."""
+    if action not in ("post_add", "post_remove", "post_clear") or not isinstance(instance, User):
+        return
+    audit_record(
+        action=Action.ROLE_CHANGED,
+        subject=instance,
+        summary=f"Groups changed: {action.removeprefix('post_')}",
+        details={"groups": len(pk_set or ())},
+    )
+
+
 def connect() -> None:
     from allauth.account import signals as account_signals
     from allauth.mfa import signals as mfa_signals
@@ -73,3 +86,4 @@ def connect() -> None:
     account_signals.password_changed.connect(password_changed, dispatch_uid="audit.password_changed")
     account_signals.password_reset.connect(password_changed, dispatch_uid="audit.password_reset")
     account_signals.email_changed.connect(email_changed, dispatch_uid="audit.email_changed")
+    m2m_changed.connect(groups_changed, sender=User.groups.through, dispatch_uid="audit.groups_changed")

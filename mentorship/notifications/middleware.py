@@ -1,4 +1,4 @@
-"""Refused accesses of signed-in people go to the audit log."""
+"""The audit log's view of each request: where it came from, and whether a signed-in person was refused."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from mentorship.notifications.audit import audit_refusal
+from mentorship.notifications.audit import audit_refusal, current_request
 
 
-class AuditRefusalsMiddleware:
-    """A view that raised Http404 or PermissionDenied for a signed-in person refused them something.
+class AuditMiddleware:
+    """Makes the request known to audit_record, and records refusals.
+
+    A view that raised Http404 or PermissionDenied for a signed-in person refused them something.
 
     Permission-checked getters answer 404 to outsiders, so from here a refusal and a missing object look the same;
     both are recorded (by route, never by path) so probing for other people's ids shows up in the log.
@@ -21,7 +23,11 @@ class AuditRefusalsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, Http404 | PermissionDenied):
