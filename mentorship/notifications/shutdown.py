@@ -8,10 +8,11 @@ Where SIGTERM lands decides who hears of it, so both places are covered:
   for it to work through its whole batch. So the main process raises a flag in memory it shares with its
   children: a page mapped before they were forked, which they read before every message.
 - Every process of the worker (systemd's default `KillMode=control-group`, `kill -TERM -<pgid>`), or a pool
-  child alone (Celery's cold shutdown terminates its children): a child's default is to die at once, possibly
-  between the mail server's "OK" and marking the row sent, leaving its batch held until the lease runs out.
-  Instead a child that is sending only takes note, finishes the message in flight, gives the rest back and
-  then exits as it was asked; a child that is not sending exits at once, as before.
+  child alone (Celery's cold shutdown terminates its children): billiard's handler in the child raises
+  SystemExit wherever the child is, possibly after the mail server accepted a message and before the row is
+  marked sent (a second copy later), and leaves the rest of the batch held until the lease runs out. So while a
+  child sends a batch, SIGTERM only takes note: the message in flight is finished, the rest given back, and then
+  billiard's handler runs as it would have. Outside a batch the child exits at once, as before.
 
 `requested()` is what the outbox asks before each message; `sending()` brackets the work on one batch.
 """
@@ -31,10 +32,13 @@ _shared = mmap.mmap(-1, 1)
 
 
 class _Local:
-    """This process only: SIGTERM arrived while sending, and how many batches are being sent right now."""
+    """This process only: is it a prefork child, did SIGTERM arrive while sending, how deep in sending() are we."""
 
+    in_pool_child = False
     asked = False
     sending = 0
+    # The SIGTERM handler sending() stood in for (billiard's, in a pool child), run once the batch is given back.
+    previous: Any = None
 
 
 _local = _Local()
@@ -51,36 +55,43 @@ def worker_stopping(**_: Any) -> None:
 
 
 def child_started(**_: Any) -> None:
-    """Celery's `worker_process_init`, in a new prefork child: take SIGTERM over from the default."""
+    """Celery's `worker_process_init`, in a new prefork child (billiard installs its SIGTERM handler after it)."""
+    _local.in_pool_child = True
     _local.asked = False
-    signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    if _local.sending:
-        _local.asked = True  # finish the message in flight; sending() exits once the batch is given back
-        return
-    _exit_as_asked()
+    _local.asked = True  # finish the message in flight; sending() exits once the batch is given back
 
 
 def _exit_as_asked() -> None:
+    previous = _local.previous
+    if callable(previous):
+        previous(signal.SIGTERM, None)  # billiard's exit: SystemExit, through every finally block
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.kill(os.getpid(), signal.SIGTERM)
 
 
 @contextmanager
 def sending() -> Iterator[None]:
-    """Around the work on one claimed batch: a SIGTERM that arrives meanwhile takes effect at the end."""
+    """Around the work on one claimed batch: in a pool child, a SIGTERM meanwhile takes effect at the end."""
+    # A child told to ignore SIGTERM (Celery's REMAP_SIGTERM) keeps ignoring it.
+    take_over = _local.in_pool_child and not _local.sending and signal.getsignal(signal.SIGTERM) != signal.SIG_IGN
+    if take_over:
+        _local.previous = signal.signal(signal.SIGTERM, _on_sigterm)
     _local.sending += 1
     try:
         yield
     finally:
         _local.sending -= 1
-        if _local.asked and not _local.sending:
-            _exit_as_asked()
+        if take_over:
+            signal.signal(signal.SIGTERM, _local.previous)
+            if _local.asked:
+                _exit_as_asked()
 
 
 def reset() -> None:
     """Forget a stop request (for tests, which play the worker's part in one process)."""
     _shared[0] = 0
     _local.asked = False
+    _local.in_pool_child = False

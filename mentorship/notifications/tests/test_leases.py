@@ -155,27 +155,41 @@ def test_a_mail_server_lost_mid_batch_costs_the_message_in_flight_one_attempt(
     assert all("unreachable" in row.last_error for row in rows[2:])
 
 
+class BilliardExit(Exception):
+    """Stands in for the SystemExit billiard's handler raises in a pool child."""
+
+
+def billiard_handler(signum: int, frame: object) -> None:
+    raise BilliardExit(signum)
+
+
 class TestSigtermInAPoolChild:
     """Where SIGTERM reaches a prefork child itself (the whole process group, or Celery's cold shutdown)."""
 
-    @pytest.fixture
-    def exits(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-        exits: list[str] = []
-        monkeypatch.setattr(shutdown, "_exit_as_asked", lambda: exits.append("exit"))
-        previous = signal.getsignal(signal.SIGTERM)
-        yield exits
+    @pytest.fixture(autouse=True)
+    def _as_a_pool_child(self) -> Iterator[None]:
+        previous = signal.signal(signal.SIGTERM, billiard_handler)
+        shutdown.child_started()
+        yield
         signal.signal(signal.SIGTERM, previous)
 
-    def test_while_sending_it_finishes_the_batch_then_exits(self, exits: list[str]) -> None:
-        shutdown.child_started()
-        assert signal.getsignal(signal.SIGTERM) == shutdown._on_sigterm
-        with shutdown.sending():
-            shutdown._on_sigterm(signal.SIGTERM, None)
+    def test_while_sending_it_finishes_the_batch_then_exits_the_usual_way(self) -> None:
+        with pytest.raises(BilliardExit), shutdown.sending():
+            assert signal.getsignal(signal.SIGTERM) == shutdown._on_sigterm
+            signal.raise_signal(signal.SIGTERM)
             assert shutdown.requested()
-            assert exits == []
-        assert exits == ["exit"]
+            finished = True  # the signal did not interrupt the batch
+        assert finished
+        assert signal.getsignal(signal.SIGTERM) == billiard_handler
 
-    def test_when_idle_it_exits_at_once_as_before(self, exits: list[str]) -> None:
-        shutdown.child_started()
-        shutdown._on_sigterm(signal.SIGTERM, None)
-        assert exits == ["exit"]
+    def test_outside_a_batch_nothing_changes(self) -> None:
+        with shutdown.sending():
+            pass
+        with pytest.raises(BilliardExit):
+            signal.raise_signal(signal.SIGTERM)
+        assert not shutdown.requested()
+
+    def test_the_main_process_keeps_celerys_handler(self) -> None:
+        shutdown.reset()  # not a pool child: solo and threads pools send from the main process
+        with shutdown.sending():
+            assert signal.getsignal(signal.SIGTERM) == billiard_handler
