@@ -115,8 +115,13 @@ def test_beat_and_worker_remind_once_survive_smtp_outage_and_broker_outage() -> 
         sink.start()
         message_id = messages.message_id_for(row.key)
         wait_for(lambda: sink.with_id(message_id), seconds=20, what="the delayed reminder", logs=output)
-        row.refresh_from_db()
-        assert row.status == OutboundEmail.Status.SENT
+
+        def marked_sent() -> bool:
+            # The sink keeps the message before it answers; the worker marks the row once it has the answer.
+            row.refresh_from_db()
+            return row.status == OutboundEmail.Status.SENT
+
+        wait_for(marked_sent, seconds=10, what="the row marked sent", logs=output)
         assert len(sink.with_id(message_id)) == 1
 
         # 3. The broker goes away. The beat and worker stop first, so nothing else can touch the new rows.
