@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from matching.reminders import unanswered_proposals_by_program
 from meetings.models import ActionItem
+from meetings.reminders import missed_reminders_by_program
 from meetings.stalled import stalled_relationships
 from mentorship.accounts.models import User
 from mentorship.notifications.emails import absolute_url
@@ -46,6 +47,7 @@ def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
         .annotate(n=Count("pk"))
     )
     proposals = unanswered_proposals_by_program(program_ids=program_ids, now=now)
+    missed = missed_reminders_by_program(program_ids=program_ids, since=now - datetime.timedelta(days=7))
     per_admin: dict[int, tuple[User, list[dict[str, Any]]]] = {}
     for program in programs:
         summary = {
@@ -54,6 +56,7 @@ def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
             "stalled": stalled.get(program.pk, []),
             "overdue_items": overdue.get(program.pk, 0),
             "unanswered_proposals": proposals.get(program.pk, 0),
+            "missed_reminders": missed.get(program.pk, 0),
         }
         for admin in program.administrators.all():
             per_admin.setdefault(admin.pk, (admin, []))[1].append(summary)

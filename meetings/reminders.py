@@ -8,6 +8,7 @@ email shows (agenda, open items, the .ics) is read when it is sent, by the provi
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -22,8 +23,8 @@ from meetings.models import ActionItem, AgendaItem, Meeting
 from mentorship.accounts.models import User, zone_named
 from mentorship.common.paging import pages_by_pk
 from mentorship.notifications.emails import absolute_url
-from mentorship.notifications.models import Kind, NotificationSettings
-from mentorship.notifications.providers import ProviderRequest
+from mentorship.notifications.models import Kind, NotificationSettings, OutboundEmail
+from mentorship.notifications.providers import ProviderRequest, TooLate
 from mentorship.notifications.reminders import QueueResult, Reminder, reminders_queue
 from mentorship.notifications.selectors import settings_for
 from relationships.models import Relationship
@@ -39,6 +40,10 @@ ACTION_SOON_DAYS = 3
 ACTION_WEEKLY_CAP = 3
 # A reminder lists at most this many open action items.
 OPEN_ITEMS_IN_EMAIL = 10
+# A reminder that leaves this close to the start says "starting now" rather than a time of day.
+STARTING_NOW = datetime.timedelta(minutes=5)
+# Later than this after its lead time, a reminder says how long is left (the chosen lead no longer holds).
+LATE_AFTER = datetime.timedelta(minutes=2)
 OPEN_RELATIONSHIP = Q(relationship__status__in=Relationship.OPEN_STATUSES)
 UTC = datetime.UTC
 
@@ -324,16 +329,61 @@ def _meeting_contexts(
     return answers
 
 
-def _upcoming(meeting: Meeting) -> bool:
-    return meeting.start > timezone.now()
+def meeting_reminder_context(requests: list[ProviderRequest]) -> list[dict | TooLate | None]:
+    """The reminder's context; a meeting that already began makes it missed, one about to begin "starting now".
+
+    A reminder held up (a crashed worker, a mail server away) can leave later than its lead time. While the
+    meeting is still ahead it goes out and says how much time is really left; once the meeting has begun it is
+    recorded as missed with the reason, so the loss is seen instead of skipped without a trace.
+    """
+    now = timezone.now()
+    answers: list[dict | TooLate | None] = []
+    for request, context in zip(requests, _meeting_contexts(requests, start_matters=True), strict=True):
+        if context is None:
+            answers.append(None)  # cancelled, moved, or the relationship ended: not needed any more
+            continue
+        meeting = context["meeting"]
+        lead = request.context.get("lead_minutes")
+        if meeting.start <= now:
+            answers.append(TooLate(_missed_reason(meeting.start, now, lead)))
+            continue
+        intended = meeting.start - datetime.timedelta(minutes=lead) if lead else None
+        context["starting_now"] = meeting.start - now <= STARTING_NOW
+        context["late"] = intended is not None and now - intended > LATE_AFTER
+        answers.append(context)
+    return answers
 
 
-def meeting_reminder_context(requests: list[ProviderRequest]) -> list[dict | None]:
-    return _meeting_contexts(requests, start_matters=True, keep=_upcoming)
+def _missed_reason(start: datetime.datetime, now: datetime.datetime, lead: int | None) -> str:
+    utc = "%Y-%m-%d %H:%M UTC"
+    due = f", due {lead} minutes before it," if lead else ""
+    return (
+        f"The meeting began at {start.astimezone(UTC):{utc}} before this reminder{due} could be sent "
+        f"(it was tried at {now.astimezone(UTC):{utc}})."
+    )
 
 
 # The prepare nudge shows the same things as the reminder; it keeps a name of its own in the outbox rows.
 meeting_prepare_context = meeting_reminder_context
+
+
+def missed_reminders_by_program(*, program_ids: list[int], since: datetime.datetime) -> dict[int, int]:
+    """{program id: meeting reminders and prepare nudges recorded as missed since then}, in two queries."""
+    meeting_ids = list(
+        OutboundEmail.objects.filter(
+            status=OutboundEmail.Status.MISSED,
+            context_provider__in=[MEETING_REMINDER, MEETING_PREPARE],
+            claimed_at__gte=since,
+        ).values_list("context__meeting_id", flat=True)
+    )
+    if not meeting_ids:
+        return {}
+    program_of = dict(
+        Meeting.objects.filter(pk__in=set(meeting_ids), relationship__program_id__in=program_ids).values_list(
+            "pk", "relationship__program_id"
+        )
+    )
+    return dict(Counter(program_of[pk] for pk in meeting_ids if pk in program_of))
 
 
 def meeting_followup_context(requests: list[ProviderRequest]) -> list[dict | None]:

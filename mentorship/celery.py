@@ -16,7 +16,9 @@ app.autodiscover_tasks()
 # The scan interval can be shortened by NOTIFICATIONS_SCAN_SECONDS (the integration test does); keys make a
 # scan that runs twice, or late, harmless.
 _SCAN_SECONDS = float(os.environ.get("NOTIFICATIONS_SCAN_SECONDS", "300"))
-_FLUSH_SECONDS = float(os.environ.get("NOTIFICATIONS_FLUSH_SECONDS", "60"))
+# Every 30 seconds: a crashed worker's emails are back in the queue once their one-minute lease runs out, and the
+# next flush sends them, so none waits more than two minutes for it (see notifications/outbox.py).
+_FLUSH_SECONDS = float(os.environ.get("NOTIFICATIONS_FLUSH_SECONDS", "30"))
 app.conf.beat_schedule = {
     "flush-outbox": {"task": "notifications.flush_outbox", "schedule": _FLUSH_SECONDS},
     "extend-meeting-horizon": {"task": "meetings.extend_horizon", "schedule": 6 * 3600.0},
@@ -27,6 +29,8 @@ app.conf.beat_schedule = {
     # Hourly, because "8 in the morning" arrives at a different hour in each person's zone.
     "send-daily-digests": {"task": "notifications.send_digests", "schedule": crontab(minute=5)},
     "weekly-admin-digest": {"task": "insights.admin_digests", "schedule": crontab(minute=0, hour=7, day_of_week=1)},
+    # Proof of life for `manage.py outbox_health`; a heartbeat that waited in the queue past the next is stale.
+    "beat-heartbeat": {"task": "notifications.beat_heartbeat", "schedule": 60.0, "options": {"expires": 55}},
 }
 
 

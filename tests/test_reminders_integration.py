@@ -8,23 +8,11 @@ failing it; a broker that is away does not slow down the person planning a meeti
 from __future__ import annotations
 
 import datetime
-import email
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import threading
 import time
-import uuid
 import zoneinfo
-from collections.abc import Callable
-from email.message import Message
-from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 from django.utils import timezone
 
@@ -32,67 +20,12 @@ from meetings import reminders as meeting_reminders
 from meetings import services as meeting_services
 from meetings.tests.factories import pair, person, place, running_program
 from mentorship.celery import app
+from mentorship.management.stack import Sink, Stack, free_port, wait_for
 from mentorship.notifications import messages, preferences
 from mentorship.notifications.models import Kind, Mode, OutboundEmail
 from relationships.models import Relationship
 
-ROOT = Path(__file__).resolve().parent.parent
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
-# Subprocesses take the app's default queue from argv, so this test's beat and worker share nothing with
-# anyone else's on the same Redis database (and the worker is the only consumer of that queue).
-BOOT = (
-    "import sys\nfrom mentorship.celery import app\napp.conf.task_default_queue = sys.argv[1]\napp.start(sys.argv[2:])"
-)
-
-
-class Sink:
-    """An SMTP server that keeps what it receives; it can be stopped and started again on the same port."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.messages: list[Message] = []
-        self._lock = threading.Lock()
-        self._controller: Controller | None = None
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self._lock:
-            self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def start(self) -> None:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-    def with_id(self, message_id: str) -> list[Message]:
-        with self._lock:
-            return [m for m in self.messages if m["Message-ID"] == message_id]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url_for_workers() -> str:
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
-def wait_for(check: Callable[[], Any], *, seconds: float, what: str, logs: Callable[[], str]) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := check():
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"waited {seconds}s for {what}\n{logs()}")
 
 
 def meeting_soon(relationship: Relationship, minutes: int) -> Any:
@@ -121,42 +54,21 @@ def test_beat_and_worker_remind_once_survive_smtp_outage_and_broker_outage() -> 
     if connection.vendor != "postgresql":
         pytest.skip("the beat and worker run in other processes and need the test database on PostgreSQL")
     assert str(app.conf.broker_url).startswith("redis://"), "set REDIS_URL"
-    queue = f"reminders-it-{uuid.uuid4().hex[:8]}"
-    sink = Sink(free_port())
+    sink = Sink()
     sink.start()
-    workdir = Path(tempfile.mkdtemp(prefix="mentorship-reminders-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_for_workers(),
-        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
-        "EMAIL_TIMEOUT": "3",
-        "DJANGO_SETTINGS_MODULE": "mentorship.settings",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        # Short intervals so that the whole story fits in well under a minute.
-        "NOTIFICATIONS_SCAN_SECONDS": "1",
-        "NOTIFICATIONS_FLUSH_SECONDS": "1",
-        "NOTIFICATIONS_SMTP_DOWN_RETRY_SECONDS": "1",
-    }
-    logs = {name: open(workdir / f"{name}.log", "w+") for name in ("worker", "beat")}  # noqa: SIM115
-
-    def output() -> str:
-        text = []
-        for name, handle in logs.items():
-            handle.flush()
-            text.append(f"--- {name} ---\n{(workdir / f'{name}.log').read_text()[-3000:]}")
-        return "\n".join(text)
-
-    def start(*argv: str, name: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(  # noqa: S603 - fixed interpreter and arguments
-            [sys.executable, "-c", BOOT, queue, *argv],
-            cwd=ROOT,
-            env=env,
-            stdout=logs[name],
-            stderr=subprocess.STDOUT,
-        )
-
+    # Short intervals so that the whole story fits in well under a minute.
+    stack = Stack(
+        prefix="reminders-it",
+        env={
+            "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
+            "EMAIL_TIMEOUT": "3",
+            "NOTIFICATIONS_SCAN_SECONDS": "1",
+            "NOTIFICATIONS_FLUSH_SECONDS": "1",
+            "NOTIFICATIONS_SMTP_DOWN_RETRY_SECONDS": "1",
+        },
+    )
+    output = stack.output
     previous = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
-    processes: list[subprocess.Popen[bytes]] = []
     pools: tuple[Any, Any] | None = None
     try:
         # People first, so that the welcome emails are not mixed into what the scans look at.
@@ -169,16 +81,10 @@ def test_beat_and_worker_remind_once_survive_smtp_outage_and_broker_outage() -> 
         preferences.preference_set(user=mentor, kind=Kind.MEETING_REMINDER, mode=Mode.OFF)
 
         app.conf.task_always_eager = False
-        app.conf.task_default_queue = queue
-        processes.append(
-            start(
-                "worker", "--pool", "solo", "-Q", queue, "--without-gossip", "--without-mingle",
-                "--without-heartbeat", "--loglevel", "INFO", name="worker",
-            )
-        )  # fmt: skip
-        processes.append(
-            start("beat", "-s", str(workdir / "beat-schedule"), "--loglevel", "INFO", name="beat")
-        )  # fmt: skip
+        app.conf.task_default_queue = stack.queue
+        stack.worker("worker")
+        stack.beat("beat")
+        stack.wait_ready()
 
         # 1. Coming up in 30 minutes: the one-hour reminder is due at once, and comes exactly once.
         first = meeting_soon(relationship, 30)
@@ -209,12 +115,17 @@ def test_beat_and_worker_remind_once_survive_smtp_outage_and_broker_outage() -> 
         sink.start()
         message_id = messages.message_id_for(row.key)
         wait_for(lambda: sink.with_id(message_id), seconds=20, what="the delayed reminder", logs=output)
-        row.refresh_from_db()
-        assert row.status == OutboundEmail.Status.SENT
+
+        def marked_sent() -> bool:
+            # The sink keeps the message before it answers; the worker marks the row once it has the answer.
+            row.refresh_from_db()
+            return row.status == OutboundEmail.Status.SENT
+
+        wait_for(marked_sent, seconds=10, what="the row marked sent", logs=output)
         assert len(sink.with_id(message_id)) == 1
 
         # 3. The broker goes away. The beat and worker stop first, so nothing else can touch the new rows.
-        _stop(processes)
+        stack.stop()
         pools = (app._pool, app.amqp._producer_pool)
         app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
         # The app caches pools for the broker it first saw; without them it connects to the new URL.
@@ -236,19 +147,5 @@ def test_beat_and_worker_remind_once_survive_smtp_outage_and_broker_outage() -> 
         if pools is not None:
             # Put back the pools of the real broker untouched (they are shared with kombu's global registry).
             app._pool, app.amqp._producer_pool = pools
-        _stop(processes)
+        stack.stop()
         sink.stop()
-        for handle in logs.values():
-            handle.close()
-
-
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)

@@ -1,17 +1,29 @@
 from typing import Any
 
 from django.contrib import admin
+from django.utils.text import Truncator
 
-from mentorship.notifications.models import AuditEvent, Notice, NotificationSettings, OutboundEmail
+from mentorship.notifications.models import AuditEvent, Heartbeat, Notice, NotificationSettings, OutboundEmail
 
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "to", "subject", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_display = ["created_at", "kind", "to", "subject", "status", "attempts", "next_attempt_at", "sent_at", "why"]
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject", "key"]
     readonly_fields = [field.name for field in OutboundEmail._meta.fields]
     date_hierarchy = "created_at"
+
+    @admin.display(description="Reason / last error")
+    def why(self, email: OutboundEmail) -> str:
+        # Why a row failed, waits or was missed, short enough for the list; the full text is on the row's page.
+        return Truncator(email.last_error).chars(120)
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "at"]
+    readonly_fields = ["name", "at"]
 
 
 @admin.register(Notice)

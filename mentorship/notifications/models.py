@@ -54,6 +54,9 @@ class OutboundEmail(models.Model):
         FAILED = "failed", _("Failed")
         # The thing it was about was done, cancelled or unsubscribed before the email left.
         SKIPPED = "skipped", _("No longer needed")
+        # It could not leave before the moment it was about (a reminder after its meeting began): kept with the
+        # reason in last_error, so an administrator sees it and the weekly digest counts it.
+        MISSED = "missed", _("Missed: too late to send")
 
     # Identifies the notice (recipient, kind, object, moment, lead time): a second request for the same key is
     # a no-op, whether it comes from a second scan, a second worker or a retry. (A constraint rather than
@@ -81,6 +84,8 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Not before this instant: backoff after a transient failure. Null means as soon as possible.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When the row was last claimed, or the claim's lease last renewed (see outbox.LEASE): a "sending" row older
+    # than the lease belongs to a worker that died. It stays set afterwards: the time of the last attempt.
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=32, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -96,6 +101,16 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to} ({self.status})"
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic signal of life arrived (beat's heartbeat task, run by a worker)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class Notice(models.Model):

@@ -25,20 +25,29 @@ class PermanentError(Exception):
     """The email can never be sent as it is (bad template, unknown provider, rejected address)."""
 
 
+class TooLate(Exception):
+    """The moment the email was about has passed before it could leave (a reminder after its meeting began).
+
+    A provider answers an instance of it, with the reason for the administrator, in place of a context: the row is
+    then kept as missed instead of being sent or silently skipped.
+    """
+
+
 @dataclass(frozen=True)
 class ProviderRequest:
     """One email's question to a context provider: who receives it and the context the scan stored.
 
     A provider takes the list of requests of a whole claimed batch and answers with a list of the same length
-    (a dict to add to the context, or None to drop that email), so it reads its data once per batch, not once
-    per email. Attachment providers likewise take a list of argument lists and answer with a list of contents.
+    (a dict to add to the context, None to drop that email as no longer needed, or a TooLate to record it as
+    missed), so it reads its data once per batch, not once per email. Attachment providers likewise take a list
+    of argument lists and answer with a list of contents.
     """
 
     user: User | None
     context: dict[str, Any]
 
 
-ContextProvider = Callable[[list[ProviderRequest]], list[dict[str, Any] | None]]
+ContextProvider = Callable[[list[ProviderRequest]], list[dict[str, Any] | TooLate | None]]
 AttachmentProvider = Callable[[list[list[Any]]], list[str | bytes | None]]
 
 context_providers: Registry[ContextProvider] = Registry("notification context providers")

@@ -9,6 +9,11 @@ batches of the same rows concurrently and talk to the mail server over their own
 cannot see uncommitted rows, so the sample is seeded and scanned again in committed transactions, its outbox
 rows alone are offered to the workers, and all of it is deleted afterwards. The SMTP sink is aiosmtpd in a
 child process on 127.0.0.1 at a free port. The last line is one JSON object.
+
+With --chaos it measures recovery instead (see mentorship/management/chaos.py): real beats and workers on Redis,
+one worker killed with SIGKILL in the middle of sending and the mail server away for --outage seconds, in a
+scratch database created and dropped for the run. It prints expected, received, duplicates, lost and
+seconds_to_drain_after_kill.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.core.mail import get_connection
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -38,6 +43,7 @@ from meetings import stalled
 from meetings.models import ActionItem, Meeting
 from mentorship.accounts.models import Profile, User
 from mentorship.common.benchmarks import vacuum, worker_pool
+from mentorship.management import chaos
 from mentorship.notifications import outbox
 from mentorship.notifications import reminders as outbox_reminders
 from mentorship.notifications.models import Notice, OutboundEmail
@@ -132,8 +138,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=max(2, os.cpu_count() or 1), help="sending processes, as in a worker pool"
         )
+        chaotic = parser.add_argument_group("recovery (--chaos)")
+        chaotic.add_argument("--chaos", action="store_true", help="kill a worker and stop the mail server instead")
+        chaotic.add_argument("--emails", type=int, default=2000, help="reminder emails due at once")
+        chaotic.add_argument("--outage", type=float, default=20.0, help="seconds the mail server is away")
+        chaotic.add_argument(
+            "--flush-seconds", type=float, default=30.0, help="beat's outbox flush interval (production: 30)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["chaos"]:
+            self._chaos(options)
+            return
         port = free_port()
         sink = Sink(port)
         result: dict[str, Any] = {"vendor": connection.vendor}
@@ -154,6 +170,19 @@ class Command(BaseCommand):
         finally:
             sink.stop()
         self.stdout.write(json.dumps(result))
+
+    def _chaos(self, options: dict[str, Any]) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("--chaos needs PostgreSQL (DATABASE_URL): the workers are other processes")
+        plan = chaos.ChaosPlan(
+            emails=options["emails"], outage_seconds=options["outage"], flush_seconds=options["flush_seconds"]
+        )
+        try:
+            with chaos.scratch_database():
+                result = chaos.chaos_run(plan, say=lambda text: self.stderr.write(text))
+        except (RuntimeError, TimeoutError) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(json.dumps({"vendor": connection.vendor, **result}))
 
     def _seed(self, due: int, now: datetime.datetime) -> None:
         password = make_password(None)

@@ -129,7 +129,7 @@ def test_unreachable_server_costs_no_attempt(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_worker_killed_after_sending_before_marking_is_bounded() -> None:
-    """At-least-once by choice: the one message in flight may arrive twice, not sooner than the stale bound."""
+    """At-least-once by choice: the one message in flight may arrive twice, not before its lease ran out."""
     email = queue()
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -137,9 +137,9 @@ def test_worker_killed_after_sending_before_marking_is_bounded() -> None:
         message = notification_messages.build_message(row)
         message.send()  # the server accepted it ... and the worker dies before the UPDATE
     assert len(mail.outbox) == 1
-    with time_machine.travel(start + outbox.STALE_CLAIM_AFTER - datetime.timedelta(seconds=1), tick=False):
-        assert flush_outbox() == 0  # another worker leaves the claim alone until it is stale
-    with time_machine.travel(start + outbox.STALE_CLAIM_AFTER + datetime.timedelta(seconds=1), tick=False):
+    with time_machine.travel(start + outbox.LEASE - datetime.timedelta(seconds=1), tick=False):
+        assert flush_outbox() == 0  # another worker leaves the claim alone until its lease ran out
+    with time_machine.travel(start + outbox.LEASE + datetime.timedelta(seconds=1), tick=False):
         assert flush_outbox() == 1
         assert flush_outbox() == 0
     email.refresh_from_db()
@@ -156,7 +156,7 @@ def test_a_row_whose_workers_always_die_ends_failed() -> None:
     for _ in range(outbox.MAX_ATTEMPTS):
         with time_machine.travel(moment, tick=False):
             assert outbox.outbox_claim(limit=1)
-        moment += outbox.STALE_CLAIM_AFTER + datetime.timedelta(seconds=1)
+        moment += outbox.LEASE + datetime.timedelta(seconds=1)
     with time_machine.travel(moment, tick=False):
         assert flush_outbox() == 0
     email.refresh_from_db()
