@@ -3,26 +3,13 @@ from django.contrib import admin
 from programs.models import ApplicationQuestion, Enrollment, Invitation, Program
 
 
-class ScopedToAdministeredPrograms(admin.ModelAdmin):
-    """Staff who are not superusers see only rows of the programs they administer."""
-
-    program_lookup = "program__administrators"
-
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{self.program_lookup: request.user}).distinct()
-
-
 class QuestionInline(admin.TabularInline):
     model = ApplicationQuestion
     extra = 0
 
 
 @admin.register(Program)
-class ProgramAdmin(ScopedToAdministeredPrograms):
-    program_lookup = "administrators"
+class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "status", "access", "matching_mode", "starts_on", "ends_on"]
     list_filter = ["kind", "status", "access", "matching_mode"]
     search_fields = ["name", "slug", "description"]
@@ -32,7 +19,7 @@ class ProgramAdmin(ScopedToAdministeredPrograms):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ScopedToAdministeredPrograms):
+class EnrollmentAdmin(admin.ModelAdmin):
     list_display = ["user", "program", "role", "status", "capacity", "created_at"]
     list_filter = ["role", "status", "program"]
     search_fields = ["user__email", "user__full_name", "program__name"]
@@ -42,7 +29,7 @@ class EnrollmentAdmin(ScopedToAdministeredPrograms):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ScopedToAdministeredPrograms):
+class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "program", "role", "is_external", "created_at", "accepted_at"]
     list_filter = ["role", "is_external", "program"]
     search_fields = ["email", "full_name", "program__name"]
@@ -51,7 +38,7 @@ class InvitationAdmin(ScopedToAdministeredPrograms):
 
 
 @admin.register(ApplicationQuestion)
-class ApplicationQuestionAdmin(ScopedToAdministeredPrograms):
+class ApplicationQuestionAdmin(admin.ModelAdmin):
     list_display = ["prompt", "program", "kind", "required", "position"]
     list_filter = ["kind", "required"]
     search_fields = ["prompt", "program__name"]
