@@ -6,8 +6,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Programs and enrollment"
 
     def ready(self) -> None:
-        from mentorship.accounts.plugins import email_confirmed_steps, sign_in_steps
-        from programs.sign_in import claim_invitations_of_address, take_up_invitation
+        from mentorship.accounts.plugins import email_confirmed_steps, email_proofs
+        from programs.sign_in import claim_invitations_of_address, invitation_proves_address
 
-        sign_in_steps.register("program-invitation", take_up_invitation)
+        email_proofs.register("program-invitation", invitation_proves_address)
         email_confirmed_steps.register("program-invitations", claim_invitations_of_address)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mentorship.accounts.addresses import address_belongs_to, address_confirm, address_is_confirmed, confirmed_owners
 from mentorship.accounts.models import Profile, User
 from mentorship.accounts.services import profile_ensure, skills_from_names
 from mentorship.common.errors import DomainError
@@ -44,13 +45,30 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
+# How many times a new program tries the next free slug when others took the one it picked at the same moment.
+SLUG_ATTEMPTS = 20
+
+
 @transaction.atomic
 def program_create(*, created_by: User, administrators: Iterable[User] = (), **fields: Any) -> Program:
-    if not fields.get("slug"):
-        fields["slug"] = unique_slug(fields["name"])
     program = Program(created_by=created_by, **fields)
-    program.full_clean()
-    program.save()
+    chosen = fields.get("slug")
+    program.slug = chosen or unique_slug(program.name)
+    # The slug's uniqueness is the database's to decide below: a check here would race with other requests.
+    program.full_clean(validate_unique=False)
+    for _attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                program.save()
+            break
+        except IntegrityError:
+            # Someone created a program with the same name a moment ago; take the next free slug, as one
+            # created a moment later would have.
+            if chosen:
+                raise ProgramError(_("Another program already uses this short name."), field="slug") from None
+            program.slug = unique_slug(program.name)
+    else:
+        raise ProgramError(_("Many programs of this name are being created right now. Try again in a moment."))
     program.administrators.set({created_by, *administrators})
     return program
 
@@ -102,10 +120,6 @@ def questions_replace(*, program: Program, questions: Sequence[dict[str, Any]]) 
 # -- invitations -------------------------------------------------------------------------------------------
 
 
-# Where an invitation link's token waits in the session while its holder signs up or signs in.
-INVITATION_SESSION_KEY = "programs.invitation_token"
-
-
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -136,7 +150,8 @@ def invitations_send(
     # Addresses are compared in lower case, as the invitation_once_per_role constraint compares them.
     rows = [replace(row, email=row.email.strip().lower()) for row in rows]
     emails_wanted = {row.email for row in rows}
-    users = {user.email: user for user in User.objects.filter(email__in=emails_wanted)}
+    # Only an account that confirmed the address is enrolled at once; anyone else takes the link like a newcomer.
+    users = confirmed_owners(emails_wanted)
     invited = set(
         program.invitations.annotate(email_lower=Lower("email"))
         .filter(email_lower__in=emails_wanted)
@@ -152,7 +167,11 @@ def invitations_send(
         if (row.email, row.role) in invited:
             report.already_invited.append(row.email)
             continue
-        _invite_one(program=program, row=row, user=users.get(row.email), invited_by=invited_by, report=report)
+        try:
+            _invite_one(program=program, row=row, user=users.get(row.email), invited_by=invited_by, report=report)
+        except IntegrityError:
+            # Another administrator invited the same address in this role at the same moment.
+            report.already_invited.append(row.email)
         invited.add((row.email, row.role))
     return report
 
@@ -201,9 +220,38 @@ def invitation_for_token(*, token: str) -> Invitation | None:
     return Invitation.objects.select_related("program", "enrollment").filter(token_hash=_token_hash(token)).first()
 
 
+def invitation_problem(*, invitation: Invitation, user: User) -> str | None:
+    """Why this account cannot take the invitation up, in words for them; None when it can.
+
+    An invitation is for the address it was mailed to: whoever holds the link, only the account that owns that
+    address may accept it, so a link opened on a shared computer or forwarded cannot give the place away.
+    """
+    whose = f"{invitation.full_name} ({invitation.email})" if invitation.full_name else invitation.email
+    if invitation.enrollment_id and invitation.enrollment.user_id != user.pk:
+        return _("This invitation is for %(whose)s and another account has already accepted it.") % {"whose": whose}
+    if not address_belongs_to(user=user, email=invitation.email):
+        return _(
+            "This invitation is for %(whose)s, and you are signed in as %(you)s. If it is yours, sign out and "
+            "sign in, or create an account, with %(email)s."
+        ) % {"whose": whose, "you": user.email, "email": invitation.email}
+    return None
+
+
 @transaction.atomic
-def invitation_claim(*, invitation: Invitation, user: User) -> Enrollment:
-    """The holder of an invitation link takes it up with their account."""
+def invitation_accept(*, invitation: Invitation, user: User) -> Enrollment:
+    """The invited person, signed in with the invited address, takes the invitation up."""
+    invitation = Invitation.objects.select_for_update().select_related("program", "enrollment").get(pk=invitation.pk)
+    problem = invitation_problem(invitation=invitation, user=user)
+    if problem:
+        raise ProgramError(problem)
+    if not address_is_confirmed(user=user, email=invitation.email):
+        # The link's secret was mailed to this address: following it proves the address, as a confirmation would.
+        address_confirm(user=user, email=invitation.email)
+    return _invitation_claim(invitation=invitation, user=user)
+
+
+def _invitation_claim(*, invitation: Invitation, user: User) -> Enrollment:
+    """Enroll the account the invitation was for (the callers made sure the address is theirs)."""
     if invitation.enrollment_id and invitation.enrollment.user_id != user.pk:
         raise ProgramError(_("This invitation belongs to another account."))
     profile_ensure(user=user)
@@ -214,10 +262,11 @@ def invitation_claim(*, invitation: Invitation, user: User) -> Enrollment:
     return enrollment
 
 
+@transaction.atomic
 def invitations_claim_for_email(*, user: User, email: str) -> list[Enrollment]:
     """After someone confirms an address, the open invitations sent to it become theirs."""
     pending = Invitation.objects.select_related("program").filter(email__iexact=email, enrollment__isnull=True)
-    return [invitation_claim(invitation=invitation, user=user) for invitation in pending]
+    return [_invitation_claim(invitation=invitation, user=user) for invitation in pending]
 
 
 # -- applications ------------------------------------------------------------------------------------------

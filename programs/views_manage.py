@@ -67,11 +67,16 @@ def _program_fields(form: ProgramForm) -> dict[str, Any]:
 def program_create(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        program = services.program_create(
-            created_by=request.user, administrators=form.cleaned_data["administrators"], **_program_fields(form)
+        created = run_service(
+            request,
+            lambda: services.program_create(
+                created_by=request.user, administrators=form.cleaned_data["administrators"], **_program_fields(form)
+            ),
+            success=_("Program created as a draft. Add application questions, then open enrollment."),
+            form=form,
         )
-        messages.success(request, _("Program created as a draft. Add application questions, then open enrollment."))
-        return redirect(program.get_manage_url())
+        if created:
+            return redirect(created.value.get_manage_url())
     return render(request, "programs/manage/form.html", {"form": form, "program": None})
 
 
