@@ -27,6 +27,8 @@ app.conf.beat_schedule = {
     # Hourly, because "8 in the morning" arrives at a different hour in each person's zone.
     "send-daily-digests": {"task": "notifications.send_digests", "schedule": crontab(minute=5)},
     "weekly-admin-digest": {"task": "insights.admin_digests", "schedule": crontab(minute=0, hour=7, day_of_week=1)},
+    # Long administrator actions (imports, big matching runs) that the broker lost or whose worker died.
+    "resume-jobs": {"task": "programs.resume_jobs", "schedule": 120.0},
 }
 
 

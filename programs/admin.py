@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from programs.models import ApplicationQuestion, Enrollment, Invitation, Program
+from programs.models import ApplicationQuestion, Enrollment, Invitation, Job, Program
 
 
 class QuestionInline(admin.TabularInline):
@@ -43,3 +43,18 @@ class ApplicationQuestionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "required"]
     search_fields = ["prompt", "program__name"]
     list_select_related = ["program"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Long administrator actions, for operators following up a failure; the workers write them, nobody edits."""
+
+    list_display = ["created_at", "kind", "program", "owner", "status", "progress", "total", "finished_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["program__name", "owner__email", "error"]
+    list_select_related = ["program", "owner"]
+    exclude = ["payload"]
+    readonly_fields = [f.name for f in Job._meta.fields if f.name != "payload"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False

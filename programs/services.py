@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,7 +22,8 @@ from mentorship.accounts.services import profile_ensure, skills_from_names
 from mentorship.common.errors import DomainError
 from programs import emails
 from programs.invitations_csv import InviteRow
-from programs.models import ApplicationQuestion, Enrollment, Invitation, Program
+from programs.jobs import job_advance, job_start
+from programs.models import ApplicationQuestion, Enrollment, Invitation, Job, Program
 
 
 class ProgramError(DomainError):
@@ -135,17 +136,31 @@ class InviteReport:
     def sent(self) -> int:
         return len(self.invited_users) + len(self.invited_emails)
 
+    def added_to(self, summary: dict[str, Any]) -> dict[str, Any]:
+        """The counts and problems a result page shows, this report's added to ``summary``'s."""
+        return {
+            "invited_users": summary.get("invited_users", 0) + len(self.invited_users),
+            "invited_emails": summary.get("invited_emails", 0) + len(self.invited_emails),
+            "already_invited": summary.get("already_invited", 0) + len(self.already_invited),
+            "errors": sorted([*map(tuple, summary.get("errors", [])), *self.errors]),
+        }
 
+
+def _check_invitations_open(program: Program) -> None:
+    if program.status not in (Program.Status.OPEN, Program.Status.RUNNING):
+        raise ProgramError(_("Open enrollment or start the program before inviting people."))
+
+
+@transaction.atomic
 def invitations_send(
-    *, program: Program, rows: Sequence[InviteRow], invited_by: User, errors: Sequence[tuple[int, str]] = ()
+    *, program: Program, rows: Sequence[InviteRow], invited_by: User | None, errors: Sequence[tuple[int, str]] = ()
 ) -> InviteReport:
     """Invite each row once: people with an account are enrolled as invited, others get a signup link.
 
     Rows already invited (same address, case ignored, and role) are reported and skipped, so importing
     the same file twice creates nothing new.
     """
-    if program.status not in (Program.Status.OPEN, Program.Status.RUNNING):
-        raise ProgramError(_("Open enrollment or start the program before inviting people."))
+    _check_invitations_open(program)
     report = InviteReport(errors=list(errors))
     # Addresses are compared in lower case, as the invitation_once_per_role constraint compares them.
     rows = [replace(row, email=row.email.strip().lower()) for row in rows]
@@ -176,7 +191,9 @@ def invitations_send(
     return report
 
 
-def _invite_one(*, program: Program, row: InviteRow, user: User | None, invited_by: User, report: InviteReport) -> None:
+def _invite_one(
+    *, program: Program, row: InviteRow, user: User | None, invited_by: User | None, report: InviteReport
+) -> None:
     token = secrets.token_urlsafe(24)  # 192 random bits
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -214,6 +231,42 @@ def _enroll_invited(*, invitation: Invitation, user: User) -> Enrollment:
     if invitation.is_external:
         Profile.objects.filter(user=user).update(is_external=True)
     return enrollment
+
+
+# Up to this many rows are invited while the administrator waits; a bigger list goes to a worker as a job.
+INVITE_NOW_MAX = 100
+# Rows a worker invites per transaction; each step commits its invitations, emails and progress together.
+INVITE_STEP = 100
+INVITATIONS_IMPORT = "invitations-import"
+
+
+def invitations_import_start(
+    *, program: Program, rows: Sequence[InviteRow], invited_by: User, errors: Sequence[tuple[int, str]] = ()
+) -> Job:
+    """Queue a long list of invitations for a worker; the administrator watches its progress page."""
+    _check_invitations_open(program)
+    return job_start(
+        program=program,
+        owner=invited_by,
+        kind=INVITATIONS_IMPORT,
+        total=len(rows),
+        payload={"rows": [asdict(row) for row in rows]},
+        summary=InviteReport(errors=list(errors)).added_to({}),
+    )
+
+
+def invitations_import_run(job: Job) -> dict[str, Any]:
+    """Invite the job's rows step by step, from where it got to (a resumed job skips what is done)."""
+    rows = [InviteRow(**row) for row in job.payload.get("rows", [])]
+    summary = job.summary
+    for start in range(job.progress, len(rows), INVITE_STEP):
+        step = rows[start : start + INVITE_STEP]
+        with transaction.atomic():
+            program = Program.objects.get(pk=job.program_id)
+            report = invitations_send(program=program, rows=step, invited_by=job.owner)
+            summary = report.added_to(summary)
+            job_advance(job=job, progress=start + len(step), summary=summary)
+    return summary
 
 
 def invitation_for_token(*, token: str) -> Invitation | None:
