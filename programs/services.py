@@ -226,8 +226,13 @@ def _enroll_invited(*, invitation: Invitation, user: User) -> Enrollment:
     # An enrollment answers one invitation; a second one for the same role (another address of the
     # same person) stays unlinked instead of breaking the one-to-one link.
     if not Invitation.objects.filter(enrollment=enrollment).exclude(pk=invitation.pk).exists():
-        invitation.enrollment = enrollment
-        invitation.save(update_fields=["enrollment"])
+        try:
+            with transaction.atomic():
+                invitation.enrollment = enrollment
+                invitation.save(update_fields=["enrollment"])
+        except IntegrityError:
+            # The other invitation was linked at the same moment (both addresses accepted at once).
+            invitation.enrollment = None
     if invitation.is_external:
         Profile.objects.filter(user=user).update(is_external=True)
     return enrollment
@@ -293,7 +298,10 @@ def invitation_problem(*, invitation: Invitation, user: User) -> str | None:
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Enrollment:
     """The invited person, signed in with the invited address, takes the invitation up."""
-    invitation = Invitation.objects.select_for_update().select_related("program", "enrollment").get(pk=invitation.pk)
+    # Lock the row, then read it with what it links to: a join in the locking query would be read from before
+    # the wait, missing the enrollment a concurrent accept just linked.
+    Invitation.objects.select_for_update().filter(pk=invitation.pk).values_list("pk").first()
+    invitation = Invitation.objects.select_related("program", "enrollment").get(pk=invitation.pk)
     problem = invitation_problem(invitation=invitation, user=user)
     if problem:
         raise ProgramError(problem)
