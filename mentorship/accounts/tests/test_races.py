@@ -26,13 +26,6 @@ def _postgresql_only() -> None:
         pytest.skip("races need concurrent transactions: PostgreSQL (set DATABASE_URL)")
 
 
-@pytest.fixture(autouse=True)
-def _no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mentorship.notifications import tasks as notification_tasks
-
-    monkeypatch.setattr(notification_tasks.deliver_email, "delay", lambda *args: None)
-
-
 def no_errors(outcomes: list[Any]) -> None:
     problems = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     assert not problems, problems
