@@ -2,7 +2,8 @@
 
 A shared computer's back button, a corporate proxy or a CDN must never serve one person's page, calendar or
 export to someone else. Pages reached with a secret in the link instead of a session (a calendar feed, an
-invitation) carry the same header through ``private_no_store``.
+invitation) carry the same header through ``private_no_store`` (the calendar feed has ``never_cache``, which says
+as much).
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
-PRIVATE_NO_STORE = "private, no-store"
+
+def keep_private(response: HttpResponse) -> HttpResponse:
+    """Add ``private`` and ``no-store`` to what the view said (``never_cache``'s stricter words stay)."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def private_no_store(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = PRIVATE_NO_STORE
-        return response
+        return keep_private(view(request, *args, **kwargs))
 
     return wrapper
 
@@ -36,5 +40,5 @@ class PrivateNoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            response["Cache-Control"] = PRIVATE_NO_STORE
+            keep_private(response)
         return response
