@@ -5,9 +5,6 @@ from meetings import views as meetings_views
 from mentorship import home
 from mentorship.accounts import views as account_views
 
-admin.site.site_header = "Mentorship administration"
-admin.site.site_title = "Mentorship admin"
-
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
