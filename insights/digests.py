@@ -1,14 +1,19 @@
-"""The weekly summary each program administrator gets: stalled relationships, overdue items, open proposals."""
+"""The weekly summary each program administrator gets: the pairs at risk first, with a link to the at-risk list,
+then stalled relationships, overdue items and open proposals."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from insights.facts import PairFacts, pair_facts
+from insights.health import Band
+from insights.metrics import at_risk_order
 from matching.reminders import unanswered_proposals_by_program
 from meetings.models import ActionItem
 from meetings.stalled import stalled_relationships
@@ -18,6 +23,20 @@ from mentorship.notifications.models import Kind
 from mentorship.notifications.reminders import QueueResult, Reminder, reminders_queue
 from programs.models import Program
 from relationships.models import Relationship
+
+# The digest names this many of a program's pairs at risk; the link leads to all of them.
+DIGEST_AT_RISK = 5
+
+
+def _at_risk_by_program(program_ids: list[int], now: datetime.datetime) -> dict[int, list[PairFacts]]:
+    open_ones = Relationship.objects.filter(program_id__in=program_ids, status__in=Relationship.OPEN_STATUSES)
+    found: dict[int, list[PairFacts]] = {}
+    for fact in pair_facts(open_ones, now=now):
+        if fact.health is not None and fact.health.band == Band.AT_RISK:
+            found.setdefault(fact.program_id, []).append(fact)
+    for facts in found.values():
+        facts.sort(key=at_risk_order)
+    return found
 
 
 def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
@@ -46,11 +65,20 @@ def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
         .annotate(n=Count("pk"))
     )
     proposals = unanswered_proposals_by_program(program_ids=program_ids, now=now)
+    at_risk = _at_risk_by_program(program_ids, now)
+    at_risk_list = reverse("insights:at_risk")
     per_admin: dict[int, tuple[User, list[dict[str, Any]]]] = {}
     for program in programs:
         summary = {
             "name": program.name,
             "url": absolute_url(program.get_manage_url()),
+            "at_risk_count": len(at_risk.get(program.pk, [])),
+            "at_risk": [
+                {"pair": fact.pair_label, "score": fact.health.score, "reasons": fact.health.summary}
+                for fact in at_risk.get(program.pk, [])[:DIGEST_AT_RISK]
+                if fact.health is not None
+            ],
+            "at_risk_url": absolute_url(f"{at_risk_list}?{urlencode({'program': program.slug})}"),
             "stalled": stalled.get(program.pk, []),
             "overdue_items": overdue.get(program.pk, 0),
             "unanswered_proposals": proposals.get(program.pk, 0),
@@ -64,7 +92,7 @@ def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
             user_id=admin.pk,
             email=admin.email,
             title=f"Your programs this week ({year}-W{week:02d})",
-            url=reverse("programs:manage_list"),
+            url=at_risk_list,
             template="admin-digest",
             context={"programs": summaries, "week": f"{year}-W{week:02d}"},
         )

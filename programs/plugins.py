@@ -1,4 +1,5 @@
-"""Where higher apps plug into program pages: tabs of the management area and links beside an enrollment.
+"""Where higher apps plug into program pages: management tabs, links above the list of programs a person runs,
+and links beside an enrollment.
 
 Programs sits low in the layers and imports none of the apps above it; they register here in their
 ``AppConfig.ready()`` (matching adds its tabs and the mentee's "choose your mentor" link, insights its dashboard).
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from mentorship.accounts.models import User
 from mentorship.common.registry import Registry
 from programs.models import Enrollment, Program
 
@@ -42,3 +44,12 @@ enrollment_links: Registry[EnrollmentLink] = Registry("enrollment links")
 
 def links_for(enrollment: Enrollment) -> list[Link]:
     return [link for offer in enrollment_links if (link := offer(enrollment)) is not None]
+
+
+# Given the person looking at "Programs you run", a link to offer above the list (insights' overview), or None.
+ManageListLink = Callable[[User], Link | None]
+manage_list_links: Registry[ManageListLink] = Registry("links above the programs a person runs")
+
+
+def manage_links_for(user: User) -> list[Link]:
+    return [link for offer in manage_list_links if (link := offer(user)) is not None]
