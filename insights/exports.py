@@ -152,7 +152,7 @@ def relationship_rows(relationships: QuerySet[Relationship], *, now: datetime.da
     """A page of relationships at a time, each page's figures read in a fixed number of queries."""
     ordered = relationships.order_by("pk")
     for ids in ids_by_pk(ordered):
-        for fact in pair_facts(ordered, now=now, ids=ids):
+        for fact in sorted(pair_facts(ordered, now=now, ids=ids, detail=True), key=lambda fact: fact.pk):
             yield relationship_row(fact)
 
 

@@ -8,7 +8,7 @@ test on its own. Each warning sign costs points and brings a sentence an adminis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -21,8 +21,8 @@ from relationships.models import Relationship
 # Meetings held in this many days are compared with what the agreed rhythm asks for (a quarter: one quarterly
 # meeting, three monthly ones, thirteen weekly ones).
 CADENCE_WINDOW_DAYS = 91
-# Meeting ratings from this period count as "recent".
-RECENT_RATINGS_DAYS = 91
+# Ratings of the meetings held in that window are the "recent" ratings.
+RECENT_RATINGS_DAYS = CADENCE_WINDOW_DAYS
 # A new pair gets this long to write and accept its agreement before it counts against them.
 SETTLING_IN_DAYS = 14
 # Scores at or above HEALTHY are healthy; below AT_RISK the pair is at risk; in between it needs attention.
@@ -56,15 +56,14 @@ class AgreementState(models.TextChoices):
 
 
 RHYTHM = {
-    Cadence.WEEKLY: gettext_lazy("weekly"),
-    Cadence.BIWEEKLY: gettext_lazy("every two weeks"),
-    Cadence.MONTHLY: gettext_lazy("monthly"),
-    Cadence.QUARTERLY: gettext_lazy("quarterly"),
+    str(Cadence.WEEKLY): gettext_lazy("weekly"),
+    str(Cadence.BIWEEKLY): gettext_lazy("every two weeks"),
+    str(Cadence.MONTHLY): gettext_lazy("monthly"),
+    str(Cadence.QUARTERLY): gettext_lazy("quarterly"),
 }
 
 
-@dataclass(frozen=True, slots=True)
-class HealthInputs:
+class HealthInputs(NamedTuple):
     """What the score is computed from, for one relationship, as of today."""
 
     status: str
@@ -79,15 +78,24 @@ class HealthInputs:
     pending_wrap_ups: int  # meetings that ended a while ago and nobody said whether they took place
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
+    """One warning sign: its code, the points it costs, and the figures its sentence is written from.
+
+    The sentence is written when it is read: a program of ten thousand pairs is scored for its dashboard, but only
+    the few pairs on screen (or in a file) need their reasons in words. (Named tuples rather than dataclasses here:
+    they are built ten thousand times for one page, and cost a third as much.)
+    """
+
     code: str
-    text: str
     points: int
+    figures: tuple[int | float | str | bool, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return _SENTENCES[self.code](*self.figures)
 
 
-@dataclass(frozen=True, slots=True)
-class Health:
+class Health(NamedTuple):
     score: int
     band: str
     reasons: tuple[Reason, ...]
@@ -104,82 +112,123 @@ class Health:
 
     @property
     def band_label(self) -> str:
-        return str(Band(self.band).label)
+        return str(BAND_LABELS[self.band])
+
+
+BAND_LABELS = dict(Band.choices)
+_HEALTHY_BAND, _WATCH_BAND, _AT_RISK_BAND = str(Band.HEALTHY), str(Band.WATCH), str(Band.AT_RISK)
 
 
 def band_of(score: int) -> str:
     if score >= HEALTHY:
-        return Band.HEALTHY
+        return _HEALTHY_BAND
     if score < AT_RISK:
-        return Band.AT_RISK
-    return Band.WATCH
+        return _AT_RISK_BAND
+    return _WATCH_BAND
 
 
 def rhythm_text(cadence: str, agreed: bool) -> str:
     """How often the pair should meet, and whether they agreed it: "agreed monthly"."""
-    rhythm = RHYTHM[Cadence(cadence)]
+    rhythm = RHYTHM[cadence]
     if agreed:
         return _("agreed %(rhythm)s") % {"rhythm": rhythm}
     return _("no agreed rhythm yet, the program's is %(rhythm)s") % {"rhythm": rhythm}
 
 
-def _rhythm(inputs: HealthInputs) -> str:
-    return rhythm_text(inputs.cadence, inputs.cadence_agreed)
+def _stalled(days: int, never: bool, cadence: str, agreed: bool) -> str:
+    if never:
+        text = _("no meeting held yet, %(days)s days after the start; %(rhythm)s")
+    else:
+        text = _("no meeting held for %(days)s days; %(rhythm)s")
+    return text % {"days": days, "rhythm": rhythm_text(cadence, agreed)}
 
 
-def _meeting_reasons(inputs: HealthInputs) -> tuple[list[Reason], bool | None]:
-    reasons = []
-    cadence_days = CADENCE_DAYS[Cadence(inputs.cadence)]
-    grace = grace_days(inputs.cadence)
-    since = inputs.days_since_held if inputs.days_since_held is not None else inputs.days_open
+def _behind(held: int, expected: int, days: int, cadence: str, agreed: bool) -> str:
+    text = ngettext(
+        "%(held)s of the %(expected)s meeting expected in the last %(days)s days was held; %(rhythm)s",
+        "%(held)s of the %(expected)s meetings expected in the last %(days)s days were held; %(rhythm)s",
+        expected,
+    )
+    return text % {"held": held, "expected": expected, "days": days, "rhythm": rhythm_text(cadence, agreed)}
+
+
+def _overdue(n: int) -> str:
+    return ngettext("%(n)s overdue action item", "%(n)s overdue action items", n) % {"n": n}
+
+
+def _wrap_up(n: int) -> str:
+    return ngettext("%(n)s meeting waiting for its wrap-up", "%(n)s meetings waiting for their wrap-up", n) % {"n": n}
+
+
+def _rated(rating: float) -> str:
+    return _("recent meetings rated %(rating).1f out of 5") % {"rating": rating}
+
+
+def _agreement(state: str, days: int) -> str:
+    if state == AgreementState.NONE:
+        return _("no agreement after %(days)s days") % {"days": days}
+    return _("agreement not accepted by both after %(days)s days") % {"days": days}
+
+
+_SENTENCES = {
+    ReasonCode.STALLED: _stalled,
+    ReasonCode.CADENCE: _behind,
+    ReasonCode.OVERDUE: _overdue,
+    ReasonCode.WRAP_UP: _wrap_up,
+    ReasonCode.FEEDBACK: _rated,
+    ReasonCode.AGREEMENT: _agreement,
+    ReasonCode.PAUSED: lambda: _("paused"),
+}
+# Looked up for every relationship scored: plain dictionaries, not enum constructors.
+_CADENCE_DAYS = {str(cadence): days for cadence, days in CADENCE_DAYS.items()}
+_GRACE_DAYS = {cadence: grace_days(cadence) for cadence in _CADENCE_DAYS}
+_UNSETTLED = (str(AgreementState.NONE), str(AgreementState.DRAFT))
+_NO_AGREEMENT = str(AgreementState.NONE)
+_PAUSED = str(Relationship.Status.PAUSED)
+STALLED, CADENCE, OVERDUE = str(ReasonCode.STALLED), str(ReasonCode.CADENCE), str(ReasonCode.OVERDUE)
+WRAP_UP, FEEDBACK, AGREEMENT = str(ReasonCode.WRAP_UP), str(ReasonCode.FEEDBACK), str(ReasonCode.AGREEMENT)
+PAUSED = str(ReasonCode.PAUSED)
+
+
+def _meeting_reasons(inputs: HealthInputs, reasons: list[Reason]) -> bool | None:
+    cadence, agreed = inputs.cadence, inputs.cadence_agreed
+    cadence_days = _CADENCE_DAYS[cadence]
+    grace = _GRACE_DAYS[cadence]
+    never = inputs.days_since_held is None
+    since = inputs.days_open if never else inputs.days_since_held
     if since > grace:
         points = min(50, 30 + round(20 * (since - grace) / cadence_days))
-        if inputs.days_since_held is None:
-            text = _("no meeting held yet, %(days)s days after the start; %(rhythm)s")
-        else:
-            text = _("no meeting held for %(days)s days; %(rhythm)s")
-        reasons.append(Reason(ReasonCode.STALLED, text % {"days": since, "rhythm": _rhythm(inputs)}, points))
+        reasons.append(Reason(STALLED, points, (since, never, cadence, agreed)))
     window = min(CADENCE_WINDOW_DAYS, inputs.days_open)
     expected = window // cadence_days
     if expected == 0:
-        return reasons, None
+        return None
     missing = expected - inputs.held_recently
     if missing > 0:
-        text = ngettext(
-            "%(held)s of the %(expected)s meeting expected in the last %(days)s days was held; %(rhythm)s",
-            "%(held)s of the %(expected)s meetings expected in the last %(days)s days were held; %(rhythm)s",
-            expected,
-        ) % {"held": inputs.held_recently, "expected": expected, "days": window, "rhythm": _rhythm(inputs)}
-        reasons.append(Reason(ReasonCode.CADENCE, text, round(20 * missing / expected)))
-    return reasons, missing <= 0
+        figures = (inputs.held_recently, expected, window, cadence, agreed)
+        reasons.append(Reason(CADENCE, round(20 * missing / expected), figures))
+    return missing <= 0
 
 
 def relationship_health(inputs: HealthInputs) -> Health:
     """The score (100 minus the points of each warning sign, never below 0), its band and the reasons."""
-    if inputs.status == Relationship.Status.PAUSED:
-        reason = Reason(ReasonCode.PAUSED, _("paused"), 100 - PAUSED_SCORE)
-        return Health(PAUSED_SCORE, band_of(PAUSED_SCORE), (reason,), None)
-    reasons, cadence_kept = _meeting_reasons(inputs)
+    if inputs.status == _PAUSED:
+        return Health(PAUSED_SCORE, band_of(PAUSED_SCORE), (Reason(PAUSED, 100 - PAUSED_SCORE),), None)
+    reasons: list[Reason] = []
+    cadence_kept = _meeting_reasons(inputs, reasons)
     if inputs.overdue_items:
-        text = ngettext("%(n)s overdue action item", "%(n)s overdue action items", inputs.overdue_items)
-        reasons.append(
-            Reason(ReasonCode.OVERDUE, text % {"n": inputs.overdue_items}, min(24, 8 * inputs.overdue_items))
-        )
+        n = inputs.overdue_items
+        reasons.append(Reason(OVERDUE, min(24, 8 * n), (n,)))
     if inputs.pending_wrap_ups:
-        text = ngettext(
-            "%(n)s meeting waiting for its wrap-up", "%(n)s meetings waiting for their wrap-up", inputs.pending_wrap_ups
-        )
-        points = min(20, 10 * inputs.pending_wrap_ups)
-        reasons.append(Reason(ReasonCode.WRAP_UP, text % {"n": inputs.pending_wrap_ups}, points))
-    if inputs.recent_rating is not None and inputs.recent_rating < 3.5:
-        text = _("recent meetings rated %(rating).1f out of 5") % {"rating": inputs.recent_rating}
-        reasons.append(Reason(ReasonCode.FEEDBACK, text, 15 if inputs.recent_rating < 2.5 else 5))
-    if inputs.days_open > SETTLING_IN_DAYS and inputs.agreement in (AgreementState.NONE, AgreementState.DRAFT):
-        if inputs.agreement == AgreementState.NONE:
-            text, points = _("no agreement after %(days)s days"), 15
-        else:
-            text, points = _("agreement not accepted by both after %(days)s days"), 10
-        reasons.append(Reason(ReasonCode.AGREEMENT, text % {"days": inputs.days_open}, points))
-    reasons.sort(key=lambda reason: -reason.points)
+        n = inputs.pending_wrap_ups
+        reasons.append(Reason(WRAP_UP, min(20, 10 * n), (n,)))
+    rating = inputs.recent_rating
+    if rating is not None and rating < 3.5:
+        reasons.append(Reason(FEEDBACK, 15 if rating < 2.5 else 5, (rating,)))
+    if inputs.days_open > SETTLING_IN_DAYS and inputs.agreement in _UNSETTLED:
+        points = 15 if inputs.agreement == _NO_AGREEMENT else 10
+        reasons.append(Reason(AGREEMENT, points, (inputs.agreement, inputs.days_open)))
+    if len(reasons) > 1:
+        reasons.sort(key=lambda reason: -reason.points)
     score = max(0, 100 - sum(reason.points for reason in reasons))
     return Health(score, band_of(score), tuple(reasons), cadence_kept)

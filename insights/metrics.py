@@ -11,16 +11,16 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from insights.facts import PairFacts, pair_facts
+from insights.facts import PairFacts, add_next_meetings, pair_facts
 from insights.health import HEALTHY, Band
 from matching.models import MatchProposal
-from meetings.models import Meeting, MeetingFeedback
+from meetings.models import Meeting
 from programs.models import Enrollment, GoalCategory, Invitation, Program
 from programs.selectors import program_counts
 from relationships.models import AdvocacyAction, Goal, Reflection, Relationship
@@ -96,19 +96,18 @@ def program_funnel(*, program: Program, facts: list[PairFacts]) -> Funnel:
         .annotate(n=Count("pk"))
         .values_list("role", "n")
     )
-    tests = {
-        "matched": lambda fact: True,
-        "agreement": lambda fact: fact.agreement_ever_accepted,
-        "first_meeting": lambda fact: fact.held_total > 0,
-        "active": _reached_active,
-        "completed": lambda fact: fact.status == Relationship.Status.COMPLETED,
+    reached = {
+        "matched": facts,
+        "agreement": [fact for fact in facts if fact.agreement_ever_accepted],
+        "first_meeting": [fact for fact in facts if fact.last_held is not None],
+        "active": [fact for fact in facts if _reached_active(fact)],
+        "completed": [fact for fact in facts if fact.status == Relationship.Status.COMPLETED],
     }
-    people: dict[str, dict[str, set[int]]] = {key: {"mentee": set(), "helper": set()} for key in tests}
-    for fact in facts:
-        for key, test in tests.items():
-            if test(fact):
-                people[key]["mentee"].add(fact.mentee_id)
-                people[key]["helper"].add(fact.mentor_id)
+    # People, not relationships: a mentor with three mentees counts once.
+    people = {
+        key: {"mentee": len({f.mentee_id for f in found}), "helper": len({f.mentor_id for f in found})}
+        for key, found in reached.items()
+    }
     roles = tuple(program.roles)
     columns: dict[str, list[int]] = {}
     for role in roles:
@@ -118,7 +117,7 @@ def program_funnel(*, program: Program, facts: list[PairFacts]) -> Funnel:
             pending.get(role, 0) + sum(by_status.values()),
             sum(n for status, n in by_status.items() if status != Enrollment.Status.INVITED),
             by_status.get(Enrollment.Status.APPROVED, 0),
-            *(len(people[key][side]) for key in tests),
+            *(people[key][side] for key in reached),
         ]
     steps = []
     for index, (key, label, explanation) in enumerate(STEPS):
@@ -142,39 +141,48 @@ class MatchingFigures:
     expired: int
     waiting: int
     acceptance_rate: float | None
-    response_hours_median: float | None
     response_hours_mean: float | None
 
 
-def matching_figures(*, program: Program) -> MatchingFigures:
-    """Time from a mentee's approval to the match; proposals answered and how fast mentors answered."""
-    approved_at = Enrollment.objects.filter(
-        program=OuterRef("program_id"), user=OuterRef("mentee_id"), role=Enrollment.Role.MENTEE
-    ).values(at=Coalesce("decided_at", "created_at"))[:1]
-    waits = [
-        (created - approved).total_seconds() / DAY_SECONDS
-        for created, approved in program.relationships.annotate(approved_at=Subquery(approved_at))
+def matching_figures(*, program: Program, facts: list[PairFacts]) -> MatchingFigures:
+    """Time from a mentee's approval (or joining) to the match; proposals answered and how fast mentors answered."""
+    approved_at = dict(
+        program.enrollments.filter(role=Enrollment.Role.MENTEE)
         .order_by()
-        .values_list("created_at", "approved_at")
-        if approved is not None and created >= approved
-    ]
-    statuses: Counter[str] = Counter()
-    responses = []
-    # A proposal is sent with a deadline of the program's response days, so the deadline tells when it left.
-    allowed = datetime.timedelta(days=program.mentor_response_days)
+        .annotate(approved_at=Coalesce("decided_at", "created_at"))
+        .values_list("user_id", "approved_at")
+    )
+    waits = []
+    for fact in facts:
+        approved = approved_at.get(fact.mentee_id)
+        if approved is not None and fact.created_at >= approved:
+            waits.append((fact.created_at - approved).total_seconds() / DAY_SECONDS)
+    statuses: dict[str, int] = {}
+    answered = 0
+    waited = datetime.timedelta()
     rows = (
         MatchProposal.objects.filter(program=program)
         .exclude(status=MatchProposal.Status.DRAFT)
+        .values("status")
         .order_by()
-        .values_list("status", "decided_at", "respond_by")
+        .annotate(
+            n=Count("pk"),
+            answers=Count("decided_at", filter=Q(respond_by__isnull=False)),
+            # How long before the deadline the answer came; the deadline is the sending time plus the response days.
+            early=Avg(ExpressionWrapper(F("decided_at") - F("respond_by"), output_field=DurationField())),
+        )
+        .values_list("status", "n", "answers", "early")
     )
-    for status, decided_at, respond_by in rows:
-        statuses[status] += 1
-        answered = status in (MatchProposal.Status.ACCEPTED, MatchProposal.Status.DECLINED)
-        if answered and decided_at and respond_by:
-            responses.append(max((decided_at - (respond_by - allowed)).total_seconds(), 0) / 3600)
-    accepted, declined = statuses[MatchProposal.Status.ACCEPTED], statuses[MatchProposal.Status.DECLINED]
-    expired = statuses[MatchProposal.Status.EXPIRED]
+    for status, n, answers, early in rows:
+        statuses[status] = n
+        if status in (MatchProposal.Status.ACCEPTED, MatchProposal.Status.DECLINED) and answers and early is not None:
+            answered += answers
+            waited += early * answers
+    allowed = datetime.timedelta(days=program.mentor_response_days)
+    response_hours = max((waited / answered + allowed).total_seconds(), 0) / 3600 if answered else None
+    accepted = statuses.get(MatchProposal.Status.ACCEPTED, 0)
+    declined = statuses.get(MatchProposal.Status.DECLINED, 0)
+    expired = statuses.get(MatchProposal.Status.EXPIRED, 0)
     return MatchingFigures(
         matched=len(waits),
         days_to_match_median=_median(waits),
@@ -183,10 +191,9 @@ def matching_figures(*, program: Program) -> MatchingFigures:
         accepted=accepted,
         declined=declined,
         expired=expired,
-        waiting=statuses[MatchProposal.Status.PROPOSED],
+        waiting=statuses.get(MatchProposal.Status.PROPOSED, 0),
         acceptance_rate=share(accepted, accepted + declined + expired),
-        response_hours_median=_median(responses),
-        response_hours_mean=_mean(responses),
+        response_hours_mean=response_hours,
     )
 
 
@@ -219,12 +226,17 @@ def meetings_by_month(*, program: Program, now: datetime.datetime) -> list[Month
         datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1), datetime.time(), zone
     )
     rows = (
-        Meeting.objects.filter(relationship__program=program, start__gte=first, start__lt=after)
+        Meeting.objects.filter(
+            relationship__program=program,
+            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD, Meeting.Status.MISSED],
+            start__gte=first,
+            start__lt=after,
+        )
         .annotate(month=TruncMonth("start"))
         .values("month")
         .order_by("month")
         .annotate(
-            planned=Count("pk", filter=~Q(status=Meeting.Status.CANCELLED)),
+            planned=Count("pk"),
             held=Count("pk", filter=Q(status=Meeting.Status.HELD)),
         )
     )
@@ -431,7 +443,7 @@ class Dashboard:
     months: list[Month]
     items: ItemTotals
     goals: list[GoalRow]
-    usefulness: float | None
+    usefulness: float | None  # average rating of the meetings of the last RECENT_RATINGS_DAYS
     usefulness_ratings: int
     load: MentorLoad
     outcomes: Outcomes
@@ -445,15 +457,15 @@ def program_dashboard(*, program: Program, now: datetime.datetime | None = None)
     now = now or timezone.now()
     facts = pair_facts(program.relationships.all(), now=now)
     statuses = Counter(fact.status for fact in facts)
-    usefulness = MeetingFeedback.objects.filter(meeting__relationship__program=program).aggregate(
-        avg=Avg("rating"), n=Count("pk")
-    )
+    health = health_summary(facts)
+    add_next_meetings(health.worst, now=now)
+    ratings = sum(fact.ratings for fact in facts)
     return Dashboard(
         program=program,
         by_status=tuple((value, str(label), statuses[value]) for value, label in Relationship.Status.choices),
-        health=health_summary(facts),
+        health=health,
         funnel=program_funnel(program=program, facts=facts),
-        matching=matching_figures(program=program),
+        matching=matching_figures(program=program, facts=facts),
         months=meetings_by_month(program=program, now=now),
         items=ItemTotals(
             # Items of closed relationships are history: they count as done or not at all.
@@ -462,8 +474,8 @@ def program_dashboard(*, program: Program, now: datetime.datetime | None = None)
             done=sum(fact.done_items for fact in facts),
         ),
         goals=goals_by_category(program=program),
-        usefulness=float(usefulness["avg"]) if usefulness["avg"] is not None else None,
-        usefulness_ratings=usefulness["n"],
+        usefulness=share(sum(fact.rating_sum for fact in facts), ratings),
+        usefulness_ratings=ratings,
         load=mentor_load(program=program, facts=facts),
         outcomes=outcomes(program=program),
     )

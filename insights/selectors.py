@@ -82,7 +82,7 @@ class PairSummary:
 
 
 def pair_summary(*, relationship: Relationship, now: datetime.datetime | None = None) -> PairSummary:
-    facts = pair_facts(Relationship.objects.filter(pk=relationship.pk), now=now)[0]
+    facts = pair_facts(Relationship.objects.filter(pk=relationship.pk), now=now, detail=True)[0]
     actions = list(HRAction.objects.filter(relationship=relationship).select_related("actor", "proposal__mentor__user"))
     return PairSummary(facts=facts, actions=actions)
 

@@ -130,7 +130,15 @@ def pair_rematch(*, relationship: Relationship, actor: User, reason: str) -> HRA
         relationship_end(relationship=relationship, side=Side.ADMIN, actor=actor, completed=False, reason=reason)
     elif program.relationships.filter(mentee=mentee, status__in=Relationship.OPEN_STATUSES).exists():
         raise InsightsError(_("%(name)s is already in another relationship.") % {"name": mentee.display_name})
-    proposal = propose_next_best(program=program, mentee=enrollment)
+    try:
+        with transaction.atomic():
+            proposal = propose_next_best(program=program, mentee=enrollment)
+    except IntegrityError:
+        # The mentee and the chosen mentor sit in an unpublished draft of a matching run already.
+        raise InsightsError(
+            _("A matching draft already pairs %(name)s; publish or rerun it on the Matching tab.")
+            % {"name": mentee.display_name}
+        ) from None
     if proposal is None:
         raise InsightsError(
             _(

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from insights import exports, selectors, services
 from insights.charts import dashboard_charts
-from insights.facts import pair_facts
+from insights.facts import add_next_meetings, pair_facts
 from insights.forms import AtRiskFilterForm, EndForm, NudgeForm, PauseForm, RematchForm
 from insights.health import HEALTHY, AgreementState, ReasonCode, rhythm_text
 from insights.metrics import program_dashboard, program_funnel
@@ -117,6 +117,7 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
     chosen, filters = form.chosen()
     rows = selectors.at_risk(programs=chosen, filters=filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    add_next_meetings(page.object_list)
     query = urlencode({key: value for key, value in request.GET.items() if key != "page" and value})
     context = {
         "form": form,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from insights.facts import pair_facts
-from insights.health import AgreementState, Band, HealthInputs, relationship_health
+from insights.health import AgreementState, Band, Health, HealthInputs, relationship_health
 from insights.selectors import AtRiskFilters, at_risk
 from insights.tests.conftest import NOW, Known
 from programs.models import Program
@@ -27,8 +25,8 @@ WELL = HealthInputs(
 )
 
 
-def health_of(**changes: object):
-    return relationship_health(dataclasses.replace(WELL, **changes))
+def health_of(**changes: object) -> Health:
+    return relationship_health(WELL._replace(**changes))
 
 
 def test_a_pair_that_meets_as_agreed_is_healthy() -> None:

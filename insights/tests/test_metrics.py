@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from insights.metrics import MentorLoad, program_dashboard
+from insights.metrics import Dashboard, MentorLoad, program_dashboard
 from insights.tests.conftest import NOW, Known
 from programs.models import Program
 
@@ -14,17 +14,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def board(known: Known, known_program: Program):
+def board(known: Known, known_program: Program) -> Dashboard:
     return program_dashboard(program=known_program, now=NOW)
 
 
-def test_relationships_by_status(board) -> None:
+def test_relationships_by_status(board: Dashboard) -> None:
     counts = {value: n for value, _label, n in board.by_status}
     assert counts == {"starting": 0, "active": 4, "paused": 0, "completed": 1, "ended": 1}
     assert board.relationships == 6
 
 
-def test_funnel_counts_and_conversion_per_role(board) -> None:
+def test_funnel_counts_and_conversion_per_role(board: Dashboard) -> None:
     funnel = board.funnel
     assert [role for role, _label in funnel.roles] == ["mentee", "mentor"]
     counts = {step.key: step.counts for step in funnel.steps}
@@ -45,7 +45,7 @@ def test_funnel_counts_and_conversion_per_role(board) -> None:
     assert conversions["completed"] == pytest.approx((1 / 5, 1 / 3))
 
 
-def test_time_to_match_and_proposals(board) -> None:
+def test_time_to_match_and_proposals(board: Dashboard) -> None:
     matching = board.matching
     assert matching.matched == 6
     assert matching.days_to_match_median == pytest.approx(8.5)  # 2, 5, 7, 10, 10, 30 days
@@ -53,11 +53,10 @@ def test_time_to_match_and_proposals(board) -> None:
     assert (matching.proposals_sent, matching.accepted, matching.declined) == (6, 2, 1)
     assert (matching.expired, matching.waiting) == (1, 1)
     assert matching.acceptance_rate == pytest.approx(0.5)
-    assert matching.response_hours_median == pytest.approx(12)  # 6, 12 and 36 hours
-    assert matching.response_hours_mean == pytest.approx(18)
+    assert matching.response_hours_mean == pytest.approx(18)  # 6, 12 and 36 hours
 
 
-def test_meetings_held_versus_planned_per_month(board) -> None:
+def test_meetings_held_versus_planned_per_month(board: Dashboard) -> None:
     months = {month.start: (month.planned, month.held) for month in board.months}
     assert len(months) == 12
     assert min(months) == datetime.date(2026, 4, 1)
@@ -69,7 +68,7 @@ def test_meetings_held_versus_planned_per_month(board) -> None:
     assert sum(planned for planned, _held in months.values()) == 13
 
 
-def test_health_bands_cadence_and_the_worst_pairs(board, known: Known) -> None:
+def test_health_bands_cadence_and_the_worst_pairs(board: Dashboard, known: Known) -> None:
     health = board.health
     assert health.open == 4
     assert health.bands == {"healthy": 2, "watch": 1, "at_risk": 1}
@@ -80,12 +79,12 @@ def test_health_bands_cadence_and_the_worst_pairs(board, known: Known) -> None:
     assert [fact.pk for fact in health.worst] == [known.pairs["B"], known.pairs["C"]]
 
 
-def test_action_items(board) -> None:
+def test_action_items(board: Dashboard) -> None:
     # Open and overdue count open relationships only; the item E left open when it completed is history.
     assert (board.items.open, board.items.overdue, board.items.done) == (4, 3, 3)
 
 
-def test_goals_by_category_and_status(board) -> None:
+def test_goals_by_category_and_status(board: Dashboard) -> None:
     rows = {row.category: row.counts for row in board.goals}  # not started, in progress, achieved, dropped
     assert rows == {
         "skills": (1, 0, 1, 0),
@@ -98,17 +97,17 @@ def test_goals_by_category_and_status(board) -> None:
     assert {row.category: row.achieved for row in board.goals}["skills"] == 1
 
 
-def test_meeting_usefulness(board) -> None:
-    assert board.usefulness == pytest.approx(4.0)
-    assert board.usefulness_ratings == 3
+def test_meeting_usefulness_of_the_last_91_days(board: Dashboard) -> None:
+    assert board.usefulness == pytest.approx(4.5)  # E's meeting of July 2026, rated 3, is too old to count
+    assert board.usefulness_ratings == 2
 
 
-def test_mentor_load(board) -> None:
+def test_mentor_load(board: Dashboard) -> None:
     assert board.load == MentorLoad(mentors=3, places=7, taken=4, full=2, idle=1)
     assert board.load.used == pytest.approx(4 / 7)
 
 
-def test_outcomes(board) -> None:
+def test_outcomes(board: Dashboard) -> None:
     outcomes = board.outcomes
     assert outcomes.ratings == (0, 1, 0, 1, 1)
     assert (outcomes.reflections, outcomes.from_mentees, outcomes.from_mentors) == (3, 2, 1)
