@@ -11,9 +11,10 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.facts import PairFacts, pair_facts
 from insights.health import Band
-from insights.metrics import at_risk_order
+from insights.metrics import health_rows
+from insights.models import PairHealth
+from insights.services import figures_ensure_fresh
 from matching.reminders import unanswered_proposals_by_program
 from meetings.models import ActionItem
 from meetings.stalled import stalled_relationships
@@ -28,14 +29,12 @@ from relationships.models import Relationship
 DIGEST_AT_RISK = 5
 
 
-def _at_risk_by_program(program_ids: list[int], now: datetime.datetime) -> dict[int, list[PairFacts]]:
-    open_ones = Relationship.objects.filter(program_id__in=program_ids, status__in=Relationship.OPEN_STATUSES)
-    found: dict[int, list[PairFacts]] = {}
-    for fact in pair_facts(open_ones, now=now):
-        if fact.health is not None and fact.health.band == Band.AT_RISK:
-            found.setdefault(fact.program_id, []).append(fact)
-    for facts in found.values():
-        facts.sort(key=at_risk_order)
+def _at_risk_by_program(programs: list[Program], now: datetime.datetime) -> dict[int, list[PairHealth]]:
+    figures_ensure_fresh(programs=programs, now=now)
+    rows = health_rows(programs).filter(relationship__status__in=Relationship.OPEN_STATUSES, band=Band.AT_RISK)
+    found: dict[int, list[PairHealth]] = {}
+    for row in rows.order_by("score", "pk"):
+        found.setdefault(row.program_id, []).append(row)
     return found
 
 
@@ -65,7 +64,7 @@ def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
         .annotate(n=Count("pk"))
     )
     proposals = unanswered_proposals_by_program(program_ids=program_ids, now=now)
-    at_risk = _at_risk_by_program(program_ids, now)
+    at_risk = _at_risk_by_program(programs, now)
     at_risk_list = reverse("insights:at_risk")
     per_admin: dict[int, tuple[User, list[dict[str, Any]]]] = {}
     for program in programs:
@@ -74,9 +73,9 @@ def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
             "url": absolute_url(program.get_manage_url()),
             "at_risk_count": len(at_risk.get(program.pk, [])),
             "at_risk": [
-                {"pair": fact.pair_label, "score": fact.health.score, "reasons": fact.health.summary}
-                for fact in at_risk.get(program.pk, [])[:DIGEST_AT_RISK]
-                if fact.health is not None
+                {"pair": row.pair_label, "score": row.score, "reasons": row.health.summary}
+                for row in at_risk.get(program.pk, [])[:DIGEST_AT_RISK]
+                if row.health is not None
             ],
             "at_risk_url": absolute_url(f"{at_risk_list}?{urlencode({'program': program.slug})}"),
             "stalled": stalled.get(program.pk, []),

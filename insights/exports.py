@@ -1,9 +1,9 @@
 """CSV downloads for HR: relationships with their figures, the at-risk list, the funnel.
 
-Files stream: rows are written as they are produced, and the relationships file reads the program a page of
-relationships at a time, so a large program never sits in memory whole. Only names, dates, counts, scores and
-the reasons in words go out; nothing anybody wrote in the app. A cell a spreadsheet would read as a formula
-(starting with = + - @, a tab or a carriage return) is prefixed with an apostrophe.
+Files stream: rows are written as they are read from the database, a chunk at a time, so a large program never
+sits in memory whole. They read the refreshed health figures (see insights.services), like the pages. Only names,
+dates, counts, scores and the reasons in words go out; nothing anybody wrote in the app. A cell a spreadsheet
+would read as a formula (starting with = + - @, a tab or a carriage return) is prefixed with an apostrophe.
 """
 
 from __future__ import annotations
@@ -19,11 +19,9 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from insights.facts import PairFacts, pair_facts
 from insights.health import AgreementState, rhythm_text
 from insights.metrics import Funnel
-from mentorship.common.paging import ids_by_pk
-from relationships.models import Relationship
+from insights.models import PairHealth
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_CHUNK = 500
@@ -118,42 +116,40 @@ def relationship_header() -> list[str]:
     ]
 
 
-def relationship_row(fact: PairFacts) -> list[Any]:
-    health = fact.health
+def relationship_row(row: PairHealth) -> list[Any]:
+    relationship, health = row.relationship, row.health
     return [
-        fact.program_name,
-        fact.mentee_name,
-        fact.mentee_email,
-        fact.mentor_name,
-        fact.mentor_email,
-        Relationship.Kind(fact.kind).label,
-        Relationship.Status(fact.status).label,
-        _iso(fact.started_on),
-        _iso(fact.planned_end_on),
-        _iso(fact.ended_on),
-        AgreementState(fact.agreement).label,
-        rhythm_text(fact.cadence, fact.cadence_agreed),
-        _day(fact.last_held),
-        _day(fact.next_meeting),
-        fact.held_total,
-        fact.held_recently,
-        fact.pending_wrap_ups,
-        fact.open_items,
-        fact.overdue_items,
-        fact.done_items,
-        _rating(fact.recent_rating),
+        row.program.name,
+        relationship.mentee.display_name,
+        relationship.mentee.email,
+        relationship.mentor.display_name,
+        relationship.mentor.email,
+        relationship.get_kind_display(),
+        relationship.get_status_display(),
+        _iso(relationship.started_on),
+        _iso(relationship.planned_end_on),
+        _iso(relationship.ended_on),
+        AgreementState(row.agreement).label,
+        rhythm_text(row.cadence, row.cadence_agreed),
+        _day(row.last_held),
+        _day(row.next_meeting),
+        row.held_total,
+        row.held_recently,
+        row.pending_wrap_ups,
+        row.open_items,
+        row.overdue_items,
+        row.done_items,
+        _rating(row.recent_rating),
         health.score if health else "",
         health.band_label if health else "",
         health.summary if health else "",
     ]
 
 
-def relationship_rows(relationships: QuerySet[Relationship], *, now: datetime.datetime) -> Iterator[list[Any]]:
-    """A page of relationships at a time, each page's figures read in a fixed number of queries."""
-    ordered = relationships.order_by("pk")
-    for ids in ids_by_pk(ordered):
-        for fact in sorted(pair_facts(ordered, now=now, ids=ids, detail=True), key=lambda fact: fact.pk):
-            yield relationship_row(fact)
+def relationship_rows(rows: QuerySet[PairHealth]) -> Iterator[list[Any]]:
+    """The program's pairs in the order they were made, read from the database a chunk at a time."""
+    for row in rows.order_by("pk").iterator(chunk_size=ROWS_PER_CHUNK):
+        yield relationship_row(row)
 
 
 # -- the at-risk list --------------------------------------------------------------------------------------
@@ -174,20 +170,20 @@ def at_risk_header() -> list[str]:
     ]
 
 
-def at_risk_row(fact: PairFacts) -> list[Any]:
-    health = fact.health
+def at_risk_row(row: PairHealth) -> list[Any]:
+    health = row.health
     assert health is not None
     return [
-        fact.program_name,
-        fact.mentee_name,
-        fact.mentor_name,
-        Relationship.Status(fact.status).label,
+        row.program.name,
+        row.mentee_name,
+        row.mentor_name,
+        row.relationship.get_status_display(),
         health.score,
         health.band_label,
         health.summary,
-        _day(fact.last_held),
-        _day(fact.next_meeting),
-        fact.overdue_items,
+        _day(row.last_held),
+        _day(row.next_meeting),
+        row.overdue_items,
     ]
 
 

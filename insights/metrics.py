@@ -1,48 +1,103 @@
-"""The figures of a program's dashboard: funnel, matching, meetings, action items, goals, mentor load, outcomes.
+"""The figures of a program's dashboard: health, funnel, matching, meetings, action items, goals, mentor load,
+outcomes.
 
-Every figure is a count, a share, a duration or a rating; nothing people wrote is read. The number of queries is
-fixed whatever the size of the program (the dashboard's query-count tests hold it to that).
+Per-pair figures come from the refreshed PairHealth rows (see insights.services) and are aggregated by the
+database; the rest are counts over enrollments, proposals, goals, reflections and advocacy. Every figure is a
+count, a share, a duration or a rating; nothing people wrote is read. The number of queries is fixed whatever
+the size of the program (the query-count tests hold it to that).
 """
 
 from __future__ import annotations
 
 import datetime
-import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Least, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from insights.facts import PairFacts, add_next_meetings, pair_facts
 from insights.health import HEALTHY, Band
+from insights.models import PairHealth, ProgramFigures
 from matching.models import MatchProposal
 from meetings.models import Meeting
 from programs.models import Enrollment, GoalCategory, Invitation, Program
 from programs.selectors import program_counts
 from relationships.models import AdvocacyAction, Goal, Reflection, Relationship
 
-DAY_SECONDS = 86400
 MONTHS_SHOWN = 12
 TOP_AT_RISK = 5
 # Health scores in ten-point steps, the last one 90 to 100.
 BUCKETS = [(low, low + 9 if low < 90 else 100) for low in range(0, 100, 10)]
+OPEN = Q(relationship__status__in=Relationship.OPEN_STATUSES)
 
 
-def share(part: int, whole: int) -> float | None:
+def share(part: float, whole: float) -> float | None:
     """part / whole, or None when there is nothing to divide by (shown as a dash, not as 0 %)."""
     return part / whole if whole else None
 
 
-def _median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
+# -- health across a program -------------------------------------------------------------------------------
 
 
-def _mean(values: list[float]) -> float | None:
-    return statistics.fmean(values) if values else None
+@dataclass
+class HealthSummary:
+    """Health across open relationships: bands, ten-point buckets, the worst pairs, and cadence kept."""
+
+    open: int
+    bands: dict[str, int]
+    buckets: list[int]
+    flagged: int  # open relationships with at least one warning sign
+    cadence_assessed: int
+    cadence_kept: int
+    worst: list[PairHealth]
+
+    @property
+    def cadence_share(self) -> float | None:
+        return share(self.cadence_kept, self.cadence_assessed)
+
+
+def health_rows(programs: QuerySet[Program] | list[Program]) -> QuerySet[PairHealth]:
+    """The refreshed figures of these programs' pairs, with what a row on screen names."""
+    return PairHealth.objects.filter(program__in=programs).select_related(
+        "program", "relationship__mentee", "relationship__mentor"
+    )
+
+
+def health_totals() -> dict[str, Count]:
+    """Aggregates over PairHealth rows: the bands and signs of open relationships."""
+    scored = OPEN & Q(score__isnull=False)
+    return {
+        "open": Count("pk", filter=scored),
+        **{band: Count("pk", filter=scored & Q(band=band)) for band in Band.values},
+        "flagged": Count("pk", filter=scored & Q(score__lt=100)),
+        "kept": Count("pk", filter=scored & Q(cadence_kept=True)),
+        "assessed": Count("pk", filter=scored & Q(cadence_kept__isnull=False)),
+    }
+
+
+def health_summary(rows: QuerySet[PairHealth], totals: dict[str, int], *, worst: int = TOP_AT_RISK) -> HealthSummary:
+    bucket = Least(ExpressionWrapper(F("score") / 10, output_field=IntegerField()), len(BUCKETS) - 1)
+    counted = dict(
+        rows.filter(OPEN, score__isnull=False)
+        .annotate(bucket=bucket)
+        .values("bucket")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .values_list("bucket", "n")
+    )
+    lowest = list(rows.filter(OPEN, score__lt=HEALTHY).order_by("score", "pk")[:worst])
+    return HealthSummary(
+        open=totals["open"],
+        bands={band: totals[band] for band in Band.values},
+        buckets=[counted.get(index, 0) for index in range(len(BUCKETS))],
+        flagged=totals["flagged"],
+        cadence_assessed=totals["assessed"],
+        cadence_kept=totals["kept"],
+        worst=lowest,
+    )
 
 
 # -- funnel ------------------------------------------------------------------------------------------------
@@ -77,17 +132,29 @@ STEPS = (
     ("active", gettext_lazy("Active"), gettext_lazy("active now, or was before a pause or the end")),
     ("completed", gettext_lazy("Completed"), gettext_lazy("a relationship completed")),
 )
+Status = Relationship.Status
+# Each relationship step, as a condition on PairHealth rows. A relationship becomes active once goals and
+# agreement are in place; a paused or ended one got there if both had accepted an agreement.
+REACHED = {
+    "matched": Q(),
+    "agreement": Q(agreement_ever_accepted=True),
+    "first_meeting": Q(last_held__isnull=False),
+    "active": Q(relationship__status__in=[Status.ACTIVE, Status.COMPLETED])
+    | Q(relationship__status__in=[Status.PAUSED, Status.ENDED], agreement_ever_accepted=True),
+    "completed": Q(relationship__status=Status.COMPLETED),
+}
 
 
-def _reached_active(fact: PairFacts) -> bool:
-    # A relationship becomes active once goals and agreement are in place; a paused or ended one got there if
-    # both had accepted an agreement.
-    if fact.status in (Relationship.Status.ACTIVE, Relationship.Status.COMPLETED):
-        return True
-    return fact.status in (Relationship.Status.PAUSED, Relationship.Status.ENDED) and fact.agreement_ever_accepted
+def funnel_totals() -> dict[str, Count]:
+    # People, not relationships: a mentor with three mentees counts once.
+    return {
+        f"{side}_{key}": Count(f"relationship__{side}", distinct=True, filter=condition or None)
+        for key, condition in REACHED.items()
+        for side in ("mentee", "mentor")
+    }
 
 
-def program_funnel(*, program: Program, facts: list[PairFacts]) -> Funnel:
+def program_funnel(*, program: Program, totals: dict[str, int]) -> Funnel:
     enrollments = program_counts(program=program)
     pending = dict(
         Invitation.objects.filter(program=program, enrollment__isnull=True)
@@ -96,28 +163,16 @@ def program_funnel(*, program: Program, facts: list[PairFacts]) -> Funnel:
         .annotate(n=Count("pk"))
         .values_list("role", "n")
     )
-    reached = {
-        "matched": facts,
-        "agreement": [fact for fact in facts if fact.agreement_ever_accepted],
-        "first_meeting": [fact for fact in facts if fact.last_held is not None],
-        "active": [fact for fact in facts if _reached_active(fact)],
-        "completed": [fact for fact in facts if fact.status == Relationship.Status.COMPLETED],
-    }
-    # People, not relationships: a mentor with three mentees counts once.
-    people = {
-        key: {"mentee": len({f.mentee_id for f in found}), "helper": len({f.mentor_id for f in found})}
-        for key, found in reached.items()
-    }
     roles = tuple(program.roles)
     columns: dict[str, list[int]] = {}
     for role in roles:
         by_status = enrollments.get(role, {})
-        side = "mentee" if role == Enrollment.Role.MENTEE else "helper"
+        side = "mentee" if role == Enrollment.Role.MENTEE else "mentor"
         columns[role] = [
             pending.get(role, 0) + sum(by_status.values()),
             sum(n for status, n in by_status.items() if status != Enrollment.Status.INVITED),
             by_status.get(Enrollment.Status.APPROVED, 0),
-            *(people[key][side] for key in reached),
+            *(totals[f"{side}_{key}"] for key in REACHED),
         ]
     steps = []
     for index, (key, label, explanation) in enumerate(STEPS):
@@ -125,6 +180,11 @@ def program_funnel(*, program: Program, facts: list[PairFacts]) -> Funnel:
         conversions = tuple(share(columns[role][index], columns[role][index - 1]) if index else None for role in roles)
         steps.append(FunnelStep(key, str(label), str(explanation), counts, conversions))
     return Funnel(tuple((role, str(Enrollment.Role(role).label)) for role in roles), tuple(steps))
+
+
+def funnel_of(program: Program) -> Funnel:
+    """The funnel alone (for its download)."""
+    return program_funnel(program=program, totals=health_rows([program]).aggregate(**funnel_totals()))
 
 
 # -- matching ----------------------------------------------------------------------------------------------
@@ -144,23 +204,24 @@ class MatchingFigures:
     response_hours_mean: float | None
 
 
-def matching_figures(*, program: Program, facts: list[PairFacts]) -> MatchingFigures:
-    """Time from a mentee's approval (or joining) to the match; proposals answered and how fast mentors answered."""
-    approved_at = dict(
-        program.enrollments.filter(role=Enrollment.Role.MENTEE)
-        .order_by()
-        .annotate(approved_at=Coalesce("decided_at", "created_at"))
-        .values_list("user_id", "approved_at")
+def _median_days(rows: QuerySet[PairHealth], count: int) -> float | None:
+    """The median wait, read as the one or two middle values in order (no median function on SQLite)."""
+    if not count:
+        return None
+    middle = list(
+        rows.filter(days_to_match__isnull=False)
+        .order_by("days_to_match")
+        .values_list("days_to_match", flat=True)[(count - 1) // 2 : count // 2 + 1]
     )
-    waits = []
-    for fact in facts:
-        approved = approved_at.get(fact.mentee_id)
-        if approved is not None and fact.created_at >= approved:
-            waits.append((fact.created_at - approved).total_seconds() / DAY_SECONDS)
+    return sum(middle) / len(middle)
+
+
+def matching_figures(*, program: Program, rows: QuerySet[PairHealth], totals: dict[str, int]) -> MatchingFigures:
+    """Time from a mentee's approval (or joining) to the match; proposals answered and how fast mentors answered."""
     statuses: dict[str, int] = {}
     answered = 0
-    waited = datetime.timedelta()
-    rows = (
+    early = datetime.timedelta()
+    proposals = (
         MatchProposal.objects.filter(program=program)
         .exclude(status=MatchProposal.Status.DRAFT)
         .values("status")
@@ -168,25 +229,25 @@ def matching_figures(*, program: Program, facts: list[PairFacts]) -> MatchingFig
         .annotate(
             n=Count("pk"),
             answers=Count("decided_at", filter=Q(respond_by__isnull=False)),
-            # How long before the deadline the answer came; the deadline is the sending time plus the response days.
+            # How long before its deadline the answer came; the deadline is the sending time plus the response days.
             early=Avg(ExpressionWrapper(F("decided_at") - F("respond_by"), output_field=DurationField())),
         )
         .values_list("status", "n", "answers", "early")
     )
-    for status, n, answers, early in rows:
+    for status, n, answers, before in proposals:
         statuses[status] = n
-        if status in (MatchProposal.Status.ACCEPTED, MatchProposal.Status.DECLINED) and answers and early is not None:
+        if status in (MatchProposal.Status.ACCEPTED, MatchProposal.Status.DECLINED) and answers and before is not None:
             answered += answers
-            waited += early * answers
+            early += before * answers
     allowed = datetime.timedelta(days=program.mentor_response_days)
-    response_hours = max((waited / answered + allowed).total_seconds(), 0) / 3600 if answered else None
+    response_hours = max((early / answered + allowed).total_seconds(), 0) / 3600 if answered else None
     accepted = statuses.get(MatchProposal.Status.ACCEPTED, 0)
     declined = statuses.get(MatchProposal.Status.DECLINED, 0)
     expired = statuses.get(MatchProposal.Status.EXPIRED, 0)
     return MatchingFigures(
-        matched=len(waits),
-        days_to_match_median=_median(waits),
-        days_to_match_mean=_mean(waits),
+        matched=totals["waits"],
+        days_to_match_median=_median_days(rows, totals["waits"]),
+        days_to_match_mean=totals["wait_mean"],
         proposals_sent=sum(statuses.values()),
         accepted=accepted,
         declined=declined,
@@ -217,7 +278,10 @@ def _month_starts(today: datetime.date, count: int) -> list[datetime.date]:
 
 
 def meetings_by_month(*, program: Program, now: datetime.datetime) -> list[Month]:
-    """Meetings planned (not cancelled) and held in each of the last twelve months, this one included."""
+    """Meetings planned (not cancelled) and held in each of the last twelve months, this one included.
+
+    It reads a year of the program's meetings, so it runs when the program's figures are refreshed, not per view.
+    """
     starts = _month_starts(timezone.localdate(now), MONTHS_SHOWN)
     zone = timezone.get_current_timezone()
     first = datetime.datetime.combine(starts[0], datetime.time(), zone)
@@ -235,15 +299,19 @@ def meetings_by_month(*, program: Program, now: datetime.datetime) -> list[Month
         .annotate(month=TruncMonth("start"))
         .values("month")
         .order_by("month")
-        .annotate(
-            planned=Count("pk"),
-            held=Count("pk", filter=Q(status=Meeting.Status.HELD)),
-        )
+        .annotate(planned=Count("pk"), held=Count("pk", filter=Q(status=Meeting.Status.HELD)))
     )
-    found = {timezone.localtime(row["month"]).date(): row for row in rows}
-    return [
-        Month(start, found.get(start, {}).get("planned", 0), found.get(start, {}).get("held", 0)) for start in starts
-    ]
+    found = {timezone.localtime(row["month"]).date(): (row["planned"], row["held"]) for row in rows}
+    return [Month(start, *found.get(start, (0, 0))) for start in starts]
+
+
+def stored_months(program: Program) -> tuple[list[Month], datetime.datetime | None]:
+    """The meetings per month saved with the program's last refresh, and when that was."""
+    figures = ProgramFigures.objects.filter(program=program).first()
+    if figures is None:
+        return [], None
+    months = [Month(datetime.date.fromisoformat(row["start"]), row["planned"], row["held"]) for row in figures.months]
+    return months, figures.computed_at
 
 
 # -- goals -------------------------------------------------------------------------------------------------
@@ -294,9 +362,15 @@ class MentorLoad:
         return share(self.taken, self.places)
 
 
-def mentor_load(*, program: Program, facts: list[PairFacts]) -> MentorLoad:
+def mentor_load(*, program: Program) -> MentorLoad:
     """Approved mentors (or sponsors), their places, and how many are taken by open relationships."""
-    taken_by = Counter(fact.mentor_id for fact in facts if fact.is_open)
+    taken_by = dict(
+        program.relationships.filter(status__in=Relationship.OPEN_STATUSES)
+        .values("mentor_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .values_list("mentor_id", "n")
+    )
     helpers = program.enrollments.filter(role=program.helper_role, status=Enrollment.Status.APPROVED)
     places = taken = full = idle = mentors = 0
     for user_id, capacity in helpers.order_by().values_list("user_id", "capacity"):
@@ -376,53 +450,6 @@ def outcomes(*, program: Program) -> Outcomes:
     )
 
 
-# -- health across a program -------------------------------------------------------------------------------
-
-
-@dataclass
-class HealthSummary:
-    """Health across open relationships: bands, ten-point buckets, the worst pairs, and cadence kept."""
-
-    open: int = 0
-    bands: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Band.values, 0))
-    buckets: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
-    flagged: int = 0  # open relationships with at least one warning sign
-    cadence_assessed: int = 0
-    cadence_kept: int = 0
-    worst: list[PairFacts] = field(default_factory=list)
-
-    @property
-    def cadence_share(self) -> float | None:
-        return share(self.cadence_kept, self.cadence_assessed)
-
-    @property
-    def below_healthy(self) -> int:
-        return self.bands[Band.WATCH] + self.bands[Band.AT_RISK]
-
-
-def health_summary(facts: list[PairFacts], *, worst: int = TOP_AT_RISK) -> HealthSummary:
-    summary = HealthSummary()
-    scored = [fact for fact in facts if fact.health is not None]
-    for fact in scored:
-        health = fact.health
-        assert health is not None
-        summary.open += 1
-        summary.bands[health.band] += 1
-        summary.buckets[min(health.score // 10, len(BUCKETS) - 1)] += 1
-        summary.flagged += bool(health.reasons)
-        if health.cadence_kept is not None:
-            summary.cadence_assessed += 1
-            summary.cadence_kept += health.cadence_kept
-    flagged = [fact for fact in scored if fact.health and fact.health.score < HEALTHY]
-    summary.worst = sorted(flagged, key=at_risk_order)[:worst]
-    return summary
-
-
-def at_risk_order(fact: PairFacts) -> tuple[int, str, int]:
-    """Lowest score first; ties by mentee name, then id, so pages never reshuffle."""
-    return (fact.health.score if fact.health else 101, fact.mentee_name.casefold(), fact.pk)
-
-
 # -- the dashboard -----------------------------------------------------------------------------------------
 
 
@@ -436,6 +463,7 @@ class ItemTotals:
 @dataclass(frozen=True)
 class Dashboard:
     program: Program
+    as_of: datetime.datetime | None
     by_status: tuple[tuple[str, str, int], ...]
     health: HealthSummary
     funnel: Funnel
@@ -443,7 +471,7 @@ class Dashboard:
     months: list[Month]
     items: ItemTotals
     goals: list[GoalRow]
-    usefulness: float | None  # average rating of the meetings of the last RECENT_RATINGS_DAYS
+    usefulness: float | None  # average rating of the meetings held in the last RECENT_RATINGS_DAYS
     usefulness_ratings: int
     load: MentorLoad
     outcomes: Outcomes
@@ -453,29 +481,37 @@ class Dashboard:
         return sum(n for _value, _label, n in self.by_status)
 
 
-def program_dashboard(*, program: Program, now: datetime.datetime | None = None) -> Dashboard:
-    now = now or timezone.now()
-    facts = pair_facts(program.relationships.all(), now=now)
-    statuses = Counter(fact.status for fact in facts)
-    health = health_summary(facts)
-    add_next_meetings(health.worst, now=now)
-    ratings = sum(fact.ratings for fact in facts)
+def program_dashboard(*, program: Program) -> Dashboard:
+    """The dashboard from the program's refreshed figures (insights.services.figures_ensure_fresh first)."""
+    rows = health_rows([program])
+    totals = rows.aggregate(
+        **health_totals(),
+        **funnel_totals(),
+        # Items of closed relationships are history: they count as done or not at all.
+        open_items=Sum("open_items", filter=OPEN, default=0),
+        overdue_items=Sum("overdue_items", filter=OPEN, default=0),
+        done_items=Sum("done_items", default=0),
+        rating_sum=Sum("rating_sum", default=0),
+        ratings=Sum("ratings", default=0),
+        waits=Count("days_to_match"),
+        wait_mean=Avg("days_to_match"),
+    )
+    statuses = dict(
+        program.relationships.values("status").order_by().annotate(n=Count("pk")).values_list("status", "n")
+    )
+    months, as_of = stored_months(program)
     return Dashboard(
         program=program,
-        by_status=tuple((value, str(label), statuses[value]) for value, label in Relationship.Status.choices),
-        health=health,
-        funnel=program_funnel(program=program, facts=facts),
-        matching=matching_figures(program=program, facts=facts),
-        months=meetings_by_month(program=program, now=now),
-        items=ItemTotals(
-            # Items of closed relationships are history: they count as done or not at all.
-            open=sum(fact.open_items for fact in facts if fact.is_open),
-            overdue=sum(fact.overdue_items for fact in facts if fact.is_open),
-            done=sum(fact.done_items for fact in facts),
-        ),
+        as_of=as_of,
+        by_status=tuple((value, str(label), statuses.get(value, 0)) for value, label in Relationship.Status.choices),
+        health=health_summary(rows, totals),
+        funnel=program_funnel(program=program, totals=totals),
+        matching=matching_figures(program=program, rows=rows, totals=totals),
+        months=months,
+        items=ItemTotals(open=totals["open_items"], overdue=totals["overdue_items"], done=totals["done_items"]),
         goals=goals_by_category(program=program),
-        usefulness=share(sum(fact.rating_sum for fact in facts), ratings),
-        usefulness_ratings=ratings,
-        load=mentor_load(program=program, facts=facts),
+        usefulness=share(totals["rating_sum"], totals["ratings"]),
+        usefulness_ratings=totals["ratings"],
+        load=mentor_load(program=program),
         outcomes=outcomes(program=program),
     )

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
 
 from insights.facts import PairFacts, pair_facts
-from insights.metrics import HealthSummary, at_risk_order, health_summary
-from insights.models import HRAction
+from insights.health import Band
+from insights.metrics import OPEN, HealthSummary, health_rows, health_totals
+from insights.models import HRAction, PairHealth
 from mentorship.accounts.models import User
 from programs.models import Program
 from programs.selectors import programs_administered_by, user_administers
@@ -52,24 +51,22 @@ class AtRiskFilters:
     mentor: str = ""  # part of the mentor's name or email address
 
 
-def at_risk(
-    *, programs: QuerySet[Program] | list[Program], filters: AtRiskFilters, now: datetime.datetime | None = None
-) -> list[PairFacts]:
-    """Open relationships with at least one warning sign, lowest health score first."""
-    relationships = Relationship.objects.filter(program__in=programs, status__in=Relationship.OPEN_STATUSES)
+def at_risk(*, programs: QuerySet[Program] | list[Program], filters: AtRiskFilters) -> QuerySet[PairHealth]:
+    """Open relationships with at least one warning sign, lowest health score first (from refreshed figures)."""
+    rows = health_rows(programs).filter(
+        relationship__status__in=Relationship.OPEN_STATUSES, score__isnull=False, score__lt=100
+    )
     if filters.status:
-        relationships = relationships.filter(status=filters.status)
+        rows = rows.filter(relationship__status=filters.status)
+    if filters.reason:
+        rows = rows.filter(codes__contains=f" {filters.reason} ")
     if filters.mentor:
-        relationships = relationships.filter(
-            Q(mentor__full_name__icontains=filters.mentor) | Q(mentor__email__icontains=filters.mentor)
+        rows = rows.filter(
+            Q(relationship__mentor__full_name__icontains=filters.mentor)
+            | Q(relationship__mentor__email__icontains=filters.mentor)
         )
-    rows = [
-        fact
-        for fact in pair_facts(relationships, now=now)
-        if fact.health and fact.health.reasons and (not filters.reason or filters.reason in fact.health.codes)
-    ]
-    rows.sort(key=at_risk_order)
-    return rows
+    # Ties in the order the pairs were made, so pages never reshuffle (and one program's list reads its index).
+    return rows.order_by("score", "pk")
 
 
 # -- one pair ----------------------------------------------------------------------------------------------
@@ -82,6 +79,7 @@ class PairSummary:
 
 
 def pair_summary(*, relationship: Relationship, now: datetime.datetime | None = None) -> PairSummary:
+    """One pair, worked out live (it is one relationship, and HR may have just acted on it)."""
     facts = pair_facts(Relationship.objects.filter(pk=relationship.pk), now=now, detail=True)[0]
     actions = list(HRAction.objects.filter(relationship=relationship).select_related("actor", "proposal__mentor__user"))
     return PairSummary(facts=facts, actions=actions)
@@ -99,23 +97,40 @@ class ProgramRow:
     health: HealthSummary
 
 
-def overview(*, user: User, now: datetime.datetime | None = None) -> list[ProgramRow]:
+def overview(*, user: User) -> list[ProgramRow]:
     """One row per program the person runs: enrollments, relationships and how healthy the open ones are."""
-    now = now or timezone.now()
     programs = list(programs_administered_by(user).order_by("name", "pk"))
-    facts_by_program: dict[int, list[PairFacts]] = defaultdict(list)
-    for fact in pair_facts(Relationship.objects.filter(program__in=programs), now=now):
-        facts_by_program[fact.program_id].append(fact)
+    by_program = {
+        row["program_id"]: row
+        for row in PairHealth.objects.filter(program__in=programs)
+        .values("program_id")
+        .order_by()
+        .annotate(
+            **health_totals(),
+            relationships=Count("pk"),
+            completed=Count("pk", filter=Q(relationship__status=Relationship.Status.COMPLETED)),
+            overdue_items=Sum("overdue_items", filter=OPEN, default=0),
+        )
+    }
     rows = []
     for program in programs:
-        facts = facts_by_program[program.pk]
+        found = by_program.get(program.pk)
+        totals = found or dict.fromkeys(["open", *Band.values, "flagged", "kept", "assessed"], 0)
         rows.append(
             ProgramRow(
                 program=program,
-                relationships=len(facts),
-                completed=sum(fact.status == Relationship.Status.COMPLETED for fact in facts),
-                overdue_items=sum(fact.overdue_items for fact in facts if fact.is_open),
-                health=health_summary(facts, worst=0),
+                relationships=found["relationships"] if found else 0,
+                completed=found["completed"] if found else 0,
+                overdue_items=found["overdue_items"] if found else 0,
+                health=HealthSummary(
+                    open=totals["open"],
+                    bands={band: totals[band] for band in Band.values},
+                    buckets=[],
+                    flagged=totals["flagged"],
+                    cadence_assessed=totals["assessed"],
+                    cadence_kept=totals["kept"],
+                    worst=[],
+                ),
             )
         )
     return rows

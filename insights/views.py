@@ -25,10 +25,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from insights import exports, selectors, services
 from insights.charts import dashboard_charts
-from insights.facts import add_next_meetings, pair_facts
 from insights.forms import AtRiskFilterForm, EndForm, NudgeForm, PauseForm, RematchForm
 from insights.health import HEALTHY, AgreementState, ReasonCode, rhythm_text
-from insights.metrics import program_dashboard, program_funnel
+from insights.metrics import funnel_of, health_rows, program_dashboard
 from mentorship.common.views import run_service, show_form_errors
 from programs.models import Program
 from programs.selectors import get_program_for_admin
@@ -49,6 +48,7 @@ def _hr_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(user=request.user, slug=slug)
+    services.figures_ensure_fresh(programs=[program])
     data = program_dashboard(program=program)
     context = {
         "program": program,
@@ -69,17 +69,18 @@ def _at_risk_url(program: Program) -> str:
 @require_GET
 def relationships_csv(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(user=request.user, slug=slug)
-    relationships = program.relationships.all()
+    services.figures_ensure_fresh(programs=[program])
+    rows = health_rows([program])
     status = request.GET.get("status", "")
     if status:
         if status not in Relationship.Status.values:
             messages.error(request, _("That status is unknown; choose one from the list."))
             return redirect("insights:dashboard", slug=program.slug)
-        relationships = relationships.filter(status=status)
+        rows = rows.filter(relationship__status=status)
     return exports.csv_response(
         filename=exports.export_name("relationships", program.slug),
         header=exports.relationship_header(),
-        rows=exports.relationship_rows(relationships, now=timezone.now()),
+        rows=exports.relationship_rows(rows),
         zone=timezone.get_current_timezone(),
     )
 
@@ -88,7 +89,8 @@ def relationships_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def funnel_csv(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(user=request.user, slug=slug)
-    funnel = program_funnel(program=program, facts=pair_facts(program.relationships.all()))
+    services.figures_ensure_fresh(programs=[program])
+    funnel = funnel_of(program)
     return exports.csv_response(
         filename=exports.export_name("funnel", program.slug),
         header=exports.funnel_header(funnel),
@@ -115,9 +117,8 @@ def _at_risk_form(request: HttpRequest) -> tuple[AtRiskFilterForm, QuerySet[Prog
 def at_risk_list(request: HttpRequest) -> HttpResponse:
     form, programs = _at_risk_form(request)
     chosen, filters = form.chosen()
-    rows = selectors.at_risk(programs=chosen, filters=filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    add_next_meetings(page.object_list)
+    services.figures_ensure_fresh(programs=chosen)
+    page = Paginator(selectors.at_risk(programs=chosen, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({key: value for key, value in request.GET.items() if key != "page" and value})
     context = {
         "form": form,
@@ -134,12 +135,13 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
 def at_risk_csv(request: HttpRequest) -> HttpResponse:
     form, _programs = _at_risk_form(request)
     chosen, filters = form.chosen()
+    services.figures_ensure_fresh(programs=chosen)
     rows = selectors.at_risk(programs=chosen, filters=filters)
     slug = chosen[0].slug if len(chosen) == 1 else ""
     return exports.csv_response(
         filename=exports.export_name("at-risk", slug),
         header=exports.at_risk_header(),
-        rows=(exports.at_risk_row(fact) for fact in rows),
+        rows=(exports.at_risk_row(row) for row in rows.iterator(chunk_size=exports.ROWS_PER_CHUNK)),
         zone=timezone.get_current_timezone(),
     )
 
@@ -151,6 +153,7 @@ def at_risk_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     selectors.require_insights_access(request.user)
+    services.figures_ensure_fresh(programs=selectors.programs_for_insights(request.user))
     return render(request, "insights/overview.html", {"rows": selectors.overview(user=request.user)})
 
 

@@ -27,6 +27,8 @@ app.conf.beat_schedule = {
     # Hourly, because "8 in the morning" arrives at a different hour in each person's zone.
     "send-daily-digests": {"task": "notifications.send_digests", "schedule": crontab(minute=5)},
     "weekly-admin-digest": {"task": "insights.admin_digests", "schedule": crontab(minute=0, hour=7, day_of_week=1)},
+    # Insights: the health figures HR pages read (pages refresh figures older than 30 minutes themselves).
+    "refresh-insights-figures": {"task": "insights.refresh_figures", "schedule": 600.0},
 }
 
 

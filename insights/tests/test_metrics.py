@@ -7,7 +7,8 @@ import datetime
 import pytest
 
 from insights.metrics import Dashboard, MentorLoad, program_dashboard
-from insights.tests.conftest import NOW, Known
+from insights.services import figures_ensure_fresh
+from insights.tests.conftest import Known
 from programs.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def board(known: Known, known_program: Program) -> Dashboard:
-    return program_dashboard(program=known_program, now=NOW)
+    figures_ensure_fresh(programs=[known_program])
+    return program_dashboard(program=known_program)
 
 
 def test_relationships_by_status(board: Dashboard) -> None:
@@ -116,7 +118,9 @@ def test_outcomes(board: Dashboard) -> None:
 
 
 def test_sponsorship_advocacy(known: Known) -> None:
-    board = program_dashboard(program=Program.objects.get(pk=known.sponsorship), now=NOW)
+    sponsorship = Program.objects.get(pk=known.sponsorship)
+    figures_ensure_fresh(programs=[sponsorship])
+    board = program_dashboard(program=sponsorship)
     outcomes = board.outcomes
     rows = {row.kind: row.counts for row in outcomes.advocacy}  # pending, succeeded, did not happen
     assert rows == {"promotion": (1, 1, 0), "project": (0, 1, 0), "introduction": (0, 0, 1)}
