@@ -113,7 +113,7 @@ class PairFacts:
         return self.rating_sum / self.ratings if self.ratings else None
 
 
-def _display(name: str | None, email: str) -> str:
+def display_name(name: str | None, email: str) -> str:
     # The same rule as User.display_name, on plain values.
     return name or email.split("@")[0]
 
@@ -158,7 +158,8 @@ def pair_facts(
         relationships = relationships.filter(pk__in=list(ids))
     facts: dict[int, PairFacts] = {}
     for row in relationships.values_list(*RELATIONSHIP_FIELDS):
-        fact = PairFacts(*row[:12], _display(row[12], row[13]), row[13], row[14], _display(row[15], row[16]), row[16])
+        mentee, mentor = display_name(row[12], row[13]), display_name(row[15], row[16])
+        fact = PairFacts(*row[:12], mentee, row[13], row[14], mentor, row[16])
         fact.cadence = fact.default_cadence
         facts[fact.pk] = fact
     if not facts:
