@@ -166,3 +166,13 @@ def test_the_overview_link_shows_for_people_who_run_several_programs(known: Know
 def test_the_dashboard_is_a_tab_of_the_program(known: Known) -> None:
     page = client_for(known, "program_admin").get(Program.objects.get(pk=known.program).get_manage_url())
     assert reverse("insights:dashboard", args=slug(known)) in page.content.decode()
+
+
+def test_ids_nobody_has_are_not_found(known: Known) -> None:
+    client = client_for(known, "program_admin")
+    for path in ("pairs/99999999999999999999999999/", "pairs/0/"):
+        assert client.get(f"/programs/manage/insights/{path}").status_code == 404
+        assert client.post(f"/programs/manage/insights/{path}nudge/", {}).status_code == 404
+    other = Relationship.objects.exclude(program_id__in=[known.program, known.sponsorship]).first()
+    assert other is None  # the other program has no pairs: every id here is one of ours or nobody's
+    assert client.get(reverse("insights:at_risk") + "?program=known-mentoring&page=9999999999999").status_code == 200
