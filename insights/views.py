@@ -2,6 +2,10 @@
 
 Every view goes through a door first: get_program_for_admin for a program's pages, get_relationship_for_admin
 for a pair, require_insights_access for the pages across programs. Everyone else gets 404.
+
+Pages read the refreshed health figures. Before reading, they bring up to date those of their programs that are
+missing or stale (figures_ensure_fresh): derived rows, like a cache fill, so a GET still changes nothing anybody
+sees; the periodic task normally has done it already.
 """
 
 from __future__ import annotations
