@@ -26,12 +26,7 @@ class AtRiskFilterForm(forms.Form):
         + [(value, label) for value, label in Relationship.Status.choices if value in Relationship.OPEN_STATUSES],
     )
     reason = forms.ChoiceField(label=_("Reason"), required=False, choices=[("", _("Any reason")), *ReasonCode.choices])
-    mentor = forms.CharField(
-        label=_("Mentor or sponsor"),
-        required=False,
-        max_length=SEARCH_MAX,
-        help_text=_("Part of a name or an email address."),
-    )
+    mentor = forms.CharField(label=_("Mentor or sponsor (name or email)"), required=False, max_length=SEARCH_MAX)
 
     def __init__(self, *args: Any, programs: QuerySet[Program], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -145,8 +145,8 @@ def _stalled(days: int, never: bool, cadence: str, agreed: bool) -> str:
 
 def _behind(held: int, expected: int, days: int, cadence: str, agreed: bool) -> str:
     text = ngettext(
-        "%(held)s of the %(expected)s meeting expected in the last %(days)s days was held; %(rhythm)s",
-        "%(held)s of the %(expected)s meetings expected in the last %(days)s days were held; %(rhythm)s",
+        "held %(held)s of the %(expected)s meeting expected in the last %(days)s days; %(rhythm)s",
+        "held %(held)s of the %(expected)s meetings expected in the last %(days)s days; %(rhythm)s",
         expected,
     )
     return text % {"held": held, "expected": expected, "days": days, "rhythm": rhythm_text(cadence, agreed)}

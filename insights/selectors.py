@@ -7,15 +7,19 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from insights.facts import PairFacts, pair_facts
 from insights.health import Band
 from insights.metrics import OPEN, HealthSummary, health_rows, health_totals
-from insights.models import HRAction, PairHealth
+from insights.models import HRAction, PairHealth, ProgramFigures
 from mentorship.accounts.models import User
 from programs.models import Program
 from programs.selectors import programs_administered_by, user_administers
 from relationships.models import Relationship
+
+# A pair hears from the program team at most once in this period.
+NUDGE_INTERVAL = datetime.timedelta(days=7)
 
 
 def programs_for_insights(user: User) -> QuerySet[Program]:
@@ -39,6 +43,22 @@ def get_relationship_for_admin(*, user: User, pk: int) -> Relationship:
     if relationship is None or not user_administers(user=user, program=relationship.program):
         raise Http404("No such relationship")
     return relationship
+
+
+def programs_due_for_refresh() -> list[int]:
+    """What the periodic task refreshes: programs taking people or running, and any without figures yet."""
+    live = Q(status__in=[Program.Status.OPEN, Program.Status.RUNNING])
+    never = ~Q(pk__in=ProgramFigures.objects.values("program_id"))
+    return list(Program.objects.filter(live | never).order_by("pk").values_list("pk", flat=True))
+
+
+def next_nudge_from(relationship: Relationship, *, now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """When the program team may nudge this pair again, or None when it may now."""
+    now = now or timezone.now()
+    last = HRAction.objects.filter(relationship=relationship, kind=HRAction.Kind.NUDGE).order_by("-created_at").first()
+    if last is None or last.created_at + NUDGE_INTERVAL <= now:
+        return None
+    return last.created_at + NUDGE_INTERVAL
 
 
 # -- the at-risk list --------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from insights import emails
 from insights.facts import PairFacts, pair_facts
 from insights.metrics import meetings_by_month
 from insights.models import HRAction, PairHealth, ProgramFigures
+from insights.selectors import NUDGE_INTERVAL, next_nudge_from
 from matching.models import MatchProposal
 from matching.services import propose_next_best
 from mentorship.accounts.models import User
@@ -32,8 +33,6 @@ from programs.selectors import user_administers
 from relationships.models import Relationship, Side
 from relationships.services import relationship_end, relationship_pause
 
-# A pair hears from the program team at most once in this period.
-NUDGE_INTERVAL = datetime.timedelta(days=7)
 NOTE_MAX = 1000
 
 
@@ -134,13 +133,6 @@ def program_refresh(*, program: Program, now: datetime.datetime | None = None) -
     return refreshed
 
 
-def programs_due_for_refresh() -> list[int]:
-    """What the periodic task refreshes: programs taking people or running, and any without figures yet."""
-    live = Q(status__in=[Program.Status.OPEN, Program.Status.RUNNING])
-    never = ~Q(pk__in=ProgramFigures.objects.values("program_id"))
-    return list(Program.objects.filter(live | never).order_by("pk").values_list("pk", flat=True))
-
-
 def program_refresh_by_id(*, program_id: int) -> int:
     program = Program.objects.filter(pk=program_id).first()
     return program_refresh(program=program) if program is not None else 0
@@ -183,15 +175,6 @@ def _note(text: str) -> str:
 def iso_week(moment: datetime.datetime) -> str:
     year, week, _day = moment.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def next_nudge_from(relationship: Relationship, *, now: datetime.datetime | None = None) -> datetime.datetime | None:
-    """When the program team may nudge this pair again, or None when it may now."""
-    now = now or timezone.now()
-    last = HRAction.objects.filter(relationship=relationship, kind=HRAction.Kind.NUDGE).order_by("-created_at").first()
-    if last is None or last.created_at + NUDGE_INTERVAL <= now:
-        return None
-    return last.created_at + NUDGE_INTERVAL
 
 
 @transaction.atomic

@@ -5,7 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from insights.digests import admin_digests_due
-from insights.services import program_refresh_by_id, programs_due_for_refresh
+from insights.selectors import programs_due_for_refresh
+from insights.services import program_refresh_by_id
 
 
 @shared_task(name="insights.admin_digests", acks_late=True, ignore_result=True)

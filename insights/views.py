@@ -176,7 +176,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
         "facts": summary.facts,
         "agreement_label": AgreementState(summary.facts.agreement).label,
         "rhythm": rhythm_text(summary.facts.cadence, summary.facts.cadence_agreed),
-        "next_nudge": services.next_nudge_from(relationship),
+        "next_nudge": selectors.next_nudge_from(relationship),
         "nudge_form": NudgeForm(prefix="nudge"),
         "pause_form": PauseForm(prefix="pause"),
         "end_form": EndForm(prefix="end"),

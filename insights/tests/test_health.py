@@ -52,7 +52,7 @@ def test_cadence_is_judged_only_once_the_pair_had_time() -> None:
     assert health_of(days_open=20, days_since_held=None, held_recently=0).cadence_kept is None
     behind = health_of(held_recently=1)
     assert behind.cadence_kept is False
-    assert behind.reasons[0].text == "1 of the 3 meetings expected in the last 91 days were held; agreed monthly"
+    assert behind.reasons[0].text == "held 1 of the 3 meetings expected in the last 91 days; agreed monthly"
     assert behind.score == 87
 
 
@@ -93,7 +93,7 @@ def test_the_four_pairs_land_in_order_with_their_reasons(known: Known) -> None:
     assert [f.health.score for f in (stopped, overdue, wrap_up, healthy)] == [40, 76, 90, 100]
     assert [r.text for r in stopped.health.reasons] == [
         "no meeting held for 70 days; agreed monthly",
-        "1 of the 3 meetings expected in the last 91 days were held; agreed monthly",
+        "held 1 of the 3 meetings expected in the last 91 days; agreed monthly",
     ]
     assert stopped.health.band == Band.AT_RISK
     assert [r.text for r in overdue.health.reasons] == ["3 overdue action items"]

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from insights import services
 from insights.models import PairHealth, ProgramFigures
-from insights.services import STALE_AFTER, figures_ensure_fresh, programs_due_for_refresh
+from insights.selectors import programs_due_for_refresh
+from insights.services import STALE_AFTER, figures_ensure_fresh
 from insights.tasks import refresh_figures
 from insights.tests.conftest import Known, meet, person, relate
 from mentorship.accounts.models import User
