@@ -13,7 +13,7 @@ from meetings.models import Meeting
 from mentorship.notifications.models import Notice
 from programs.models import Enrollment, Program
 from programs.services import program_create
-from relationships.models import Agreement, Relationship
+from relationships.models import Agreement, Goal, Relationship
 from relationships.services import relationship_create
 
 pytestmark = pytest.mark.browser
@@ -77,6 +77,7 @@ def test_an_administrator_reads_the_dashboard_nudges_a_pair_and_downloads_the_cs
         Enrollment.objects.create(program=program, user=person, role=role, status="approved")
     stalled = pair(program, bea, rex, last_met_days_ago=70)
     pair(program, cem, rio, last_met_days_ago=10)
+    Goal.objects.create(relationship=stalled, title="Speak at the all-hands", category="skills")
     blocked: list[str] = []
     page.on("console", lambda message: _note_csp(message, blocked))
 
@@ -94,6 +95,7 @@ def test_an_administrator_reads_the_dashboard_nudges_a_pair_and_downloads_the_cs
     page.reload()
     charts_drawn(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
     assert page.evaluate("document.querySelector(\"canvas[data-chart='chart-months']\").clientWidth") <= 390
     page.set_viewport_size({"width": 1280, "height": 900})
 
