@@ -33,6 +33,8 @@ app.conf.beat_schedule = {
     "beat-heartbeat": {"task": "notifications.beat_heartbeat", "schedule": 60.0, "options": {"expires": 55}},
     # Long administrator actions (imports, big matching runs) that the broker lost or whose worker died.
     "resume-jobs": {"task": "programs.resume_jobs", "schedule": 120.0},
+    # Insights: the health figures HR pages read (pages refresh figures older than 30 minutes themselves).
+    "refresh-insights-figures": {"task": "insights.refresh_figures", "schedule": 600.0},
 }
 
 

@@ -1,4 +1,5 @@
-"""Where higher apps plug into program pages: management tabs, links beside an enrollment, kinds of long job.
+"""Where higher apps plug into program pages: management tabs, links above the list of programs a person runs,
+links beside an enrollment, and kinds of long job.
 
 Programs sits low in the layers and imports none of the apps above it; they register here in their
 ``AppConfig.ready()`` (matching adds its tabs and the mentee's "choose your mentor" link, insights its dashboard).
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from mentorship.accounts.models import User
 from mentorship.common.registry import Registry
 from programs.models import Enrollment, Job, Program
 
@@ -60,3 +62,12 @@ class JobKind:
 
 # Programs registers its invitation import; matching its runs on big programs.
 job_kinds: Registry[JobKind] = Registry("job kinds")
+
+
+# Given the person looking at "Programs you run", a link to offer above the list (insights' overview), or None.
+ManageListLink = Callable[[User], Link | None]
+manage_list_links: Registry[ManageListLink] = Registry("links above the programs a person runs")
+
+
+def manage_links_for(user: User) -> list[Link]:
+    return [link for offer in manage_list_links if (link := offer(user)) is not None]

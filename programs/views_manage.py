@@ -31,7 +31,7 @@ from programs.forms import (
 )
 from programs.invitations_csv import parse_csv, parse_pasted
 from programs.models import Enrollment, Program
-from programs.plugins import job_kinds
+from programs.plugins import job_kinds, manage_links_for
 
 ROSTER_PAGE_SIZE = 50
 
@@ -53,7 +53,8 @@ def program_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 @require_GET
 def manage_list(request: HttpRequest) -> HttpResponse:
     programs = selectors.programs_administered_by(request.user)
-    return render(request, "programs/manage/list.html", {"programs": programs})
+    context = {"programs": programs, "links": manage_links_for(request.user)}
+    return render(request, "programs/manage/list.html", context)
 
 
 def _program_fields(form: ProgramForm) -> dict[str, Any]:
