@@ -2,14 +2,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from insights.models import HRAction
-from programs.admin import ScopedToAdministeredPrograms
 
 
 @admin.register(HRAction)
-class HRActionAdmin(ScopedToAdministeredPrograms):
+class HRActionAdmin(admin.ModelAdmin):
     """The record of what the program team did: read-only, so it stays a faithful account."""
 
-    program_lookup = "relationship__program__administrators"
     list_display = ["created_at", "kind", "relationship", "actor"]
     list_filter = ["kind"]
     search_fields = ["relationship__mentee__email", "relationship__mentor__email", "actor__email"]
