@@ -1,14 +1,20 @@
-"""The weekly summary each program administrator gets: stalled relationships, overdue items, open proposals."""
+"""The weekly summary each program administrator gets: the pairs at risk first, with a link to the at-risk list,
+then stalled relationships, overdue items and open proposals."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from insights.health import Band
+from insights.metrics import health_rows
+from insights.models import PairHealth
+from insights.services import figures_ensure_fresh
 from matching.reminders import unanswered_proposals_by_program
 from meetings.models import ActionItem
 from meetings.reminders import missed_reminders_by_program
@@ -19,6 +25,18 @@ from mentorship.notifications.models import Kind
 from mentorship.notifications.reminders import QueueResult, Reminder, reminders_queue
 from programs.models import Program
 from relationships.models import Relationship
+
+# The digest names this many of a program's pairs at risk; the link leads to all of them.
+DIGEST_AT_RISK = 5
+
+
+def _at_risk_by_program(programs: list[Program], now: datetime.datetime) -> dict[int, list[PairHealth]]:
+    figures_ensure_fresh(programs=programs, now=now)
+    rows = health_rows(programs).filter(relationship__status__in=Relationship.OPEN_STATUSES, band=Band.AT_RISK)
+    found: dict[int, list[PairHealth]] = {}
+    for row in rows.order_by("score", "pk"):
+        found.setdefault(row.program_id, []).append(row)
+    return found
 
 
 def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
@@ -48,11 +66,20 @@ def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
     )
     proposals = unanswered_proposals_by_program(program_ids=program_ids, now=now)
     missed = missed_reminders_by_program(program_ids=program_ids, since=now - datetime.timedelta(days=7))
+    at_risk = _at_risk_by_program(programs, now)
+    at_risk_list = reverse("insights:at_risk")
     per_admin: dict[int, tuple[User, list[dict[str, Any]]]] = {}
     for program in programs:
         summary = {
             "name": program.name,
             "url": absolute_url(program.get_manage_url()),
+            "at_risk_count": len(at_risk.get(program.pk, [])),
+            "at_risk": [
+                {"pair": row.pair_label, "score": row.score, "reasons": row.health.summary}
+                for row in at_risk.get(program.pk, [])[:DIGEST_AT_RISK]
+                if row.health is not None
+            ],
+            "at_risk_url": absolute_url(f"{at_risk_list}?{urlencode({'program': program.slug})}"),
             "stalled": stalled.get(program.pk, []),
             "overdue_items": overdue.get(program.pk, 0),
             "unanswered_proposals": proposals.get(program.pk, 0),
@@ -67,7 +94,7 @@ def admin_digests_due(*, now: datetime.datetime | None = None) -> QueueResult:
             user_id=admin.pk,
             email=admin.email,
             title=f"Your programs this week ({year}-W{week:02d})",
-            url=reverse("programs:manage_list"),
+            url=at_risk_list,
             template="admin-digest",
             context={"programs": summaries, "week": f"{year}-W{week:02d}"},
         )

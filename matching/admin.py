@@ -1,11 +1,10 @@
 from django.contrib import admin
 
 from matching.models import MatchProposal, PairRule
-from programs.admin import ScopedToAdministeredPrograms
 
 
 @admin.register(PairRule)
-class PairRuleAdmin(ScopedToAdministeredPrograms):
+class PairRuleAdmin(admin.ModelAdmin):
     list_display = ["program", "mentee", "mentor", "rule", "created_at"]
     list_filter = ["rule"]
     list_select_related = ["program"]
@@ -13,7 +12,7 @@ class PairRuleAdmin(ScopedToAdministeredPrograms):
 
 
 @admin.register(MatchProposal)
-class MatchProposalAdmin(ScopedToAdministeredPrograms):
+class MatchProposalAdmin(admin.ModelAdmin):
     list_display = ["program", "mentee", "mentor", "origin", "status", "score", "respond_by"]
     list_filter = ["status", "origin"]
     search_fields = ["mentee__user__email", "mentor__user__email", "program__name"]

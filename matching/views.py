@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matching import selectors, services
+from matching import jobs, selectors, services
 from matching.forms import MentorChoiceForm, ProposalReplyForm, ReviewActionForm
 from matching.models import MatchProposal
 from mentorship.common.views import run_service, show_form_errors
@@ -37,9 +37,7 @@ def _review_post(request: HttpRequest, program: Program) -> HttpResponse | servi
         return None
     action = form.cleaned_data["action"]
     if action == "run":
-        report = services.matching_run(program=program, actor=request.user)
-        messages.info(request, report.summary)
-        return report
+        return _run(request, program)
     if action == "publish":
         count = services.matching_publish(program=program, actor=request.user)
         messages.success(request, _("%(n)s proposals sent to the mentors.") % {"n": count})
@@ -57,6 +55,14 @@ def _review_post(request: HttpRequest, program: Program) -> HttpResponse | servi
     )
     if action == "clear":
         return None
+    return _run(request, program)
+
+
+def _run(request: HttpRequest, program: Program) -> HttpResponse | services.RunReport:
+    """Run matching now, or on a worker for a big program (the answer is then its progress page)."""
+    if jobs.runs_in_background(program):
+        job = jobs.matching_run_start(program=program, actor=request.user)
+        return redirect(job.get_absolute_url())
     report = services.matching_run(program=program, actor=request.user)
     messages.info(request, report.summary)
     return report

@@ -31,6 +31,10 @@ app.conf.beat_schedule = {
     "weekly-admin-digest": {"task": "insights.admin_digests", "schedule": crontab(minute=0, hour=7, day_of_week=1)},
     # Proof of life for `manage.py outbox_health`; a heartbeat that waited in the queue past the next is stale.
     "beat-heartbeat": {"task": "notifications.beat_heartbeat", "schedule": 60.0, "options": {"expires": 55}},
+    # Long administrator actions (imports, big matching runs) that the broker lost or whose worker died.
+    "resume-jobs": {"task": "programs.resume_jobs", "schedule": 120.0},
+    # Insights: the health figures HR pages read (pages refresh figures older than 30 minutes themselves).
+    "refresh-insights-figures": {"task": "insights.refresh_figures", "schedule": 600.0},
 }
 
 

@@ -39,7 +39,8 @@ SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes={"http", "https"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin for operators (active superusers), signed in through allauth: see accounts/operators.py.
+    "mentorship.accounts.operators.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages are private and never stored by browsers or proxies (issue 12).
+    "mentorship.common.caching.PrivateNoStoreMiddleware",
     "mentorship.accounts.middleware.UserTimeZoneMiddleware",
     "mentorship.notifications.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -5,9 +5,6 @@ from meetings import views as meetings_views
 from mentorship import home
 from mentorship.accounts import views as account_views
 
-admin.site.site_header = "Mentorship administration"
-admin.site.site_title = "Mentorship admin"
-
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
@@ -15,6 +12,8 @@ urlpatterns = [
     path("profile/", include("mentorship.accounts.urls")),
     # Matching first: "proposals/" would otherwise be read as a program's slug.
     path("programs/", include("matching.urls")),
+    # Insights (HR dashboards, the at-risk list, exports) sits under /programs/ too, beside the pages it reads.
+    path("programs/", include("insights.urls")),
     path("programs/", include("programs.urls")),
     path("relationships/", include("relationships.urls")),
     path("meetings/", include("meetings.urls")),

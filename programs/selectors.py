@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySe
 from django.http import Http404
 
 from mentorship.accounts.models import User
-from programs.models import Enrollment, Invitation, Program
+from programs.models import Enrollment, Invitation, Job, Program
 
 
 def _administers(user: User) -> Q:
@@ -151,3 +151,19 @@ def administrators_by_program(program_ids: set[int] | list[int]) -> dict[int, li
     for program_id, user_id, email in rows:
         found.setdefault(program_id, []).append((user_id, email))
     return found
+
+
+def invitations_of(*, program: Program, query: str = "") -> QuerySet[Invitation]:
+    """The program's invitations, newest first, with who sent each and whose account took it (one query)."""
+    invitations = program.invitations.select_related("invited_by", "enrollment__user").order_by("-created_at", "-pk")
+    if query:
+        invitations = invitations.filter(Q(email__icontains=query) | Q(full_name__icontains=query))
+    return invitations
+
+
+def get_job_for_user(*, user: User, slug: str, pk: int) -> Job:
+    """A job is shown to the person who started it, while they still run its program; to anyone else it is 404."""
+    job = Job.objects.select_related("program").filter(pk=pk, program__slug=slug, owner=user).first()
+    if job is None or not user_administers(user=user, program=job.program):
+        raise Http404("No such job")
+    return job

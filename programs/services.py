@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -16,13 +16,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mentorship.accounts.addresses import address_belongs_to, address_confirm, address_is_confirmed, confirmed_owners
 from mentorship.accounts.models import Profile, User
 from mentorship.accounts.services import profile_ensure, skills_from_names
 from mentorship.common.errors import DomainError
 from mentorship.notifications.audit import Action, audit_record
 from programs import emails
 from programs.invitations_csv import InviteRow
-from programs.models import ApplicationQuestion, Enrollment, Invitation, Program
+from programs.jobs import job_advance, job_start
+from programs.models import ApplicationQuestion, Enrollment, Invitation, Job, Program
 
 
 class ProgramError(DomainError):
@@ -45,13 +47,30 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
+# How many times a new program tries the next free slug when others took the one it picked at the same moment.
+SLUG_ATTEMPTS = 20
+
+
 @transaction.atomic
 def program_create(*, created_by: User, administrators: Iterable[User] = (), **fields: Any) -> Program:
-    if not fields.get("slug"):
-        fields["slug"] = unique_slug(fields["name"])
     program = Program(created_by=created_by, **fields)
-    program.full_clean()
-    program.save()
+    chosen = fields.get("slug")
+    program.slug = chosen or unique_slug(program.name)
+    # The slug's uniqueness is the database's to decide below: a check here would race with other requests.
+    program.full_clean(validate_unique=False)
+    for _attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                program.save()
+            break
+        except IntegrityError:
+            # Someone created a program with the same name a moment ago; take the next free slug, as one
+            # created a moment later would have.
+            if chosen:
+                raise ProgramError(_("Another program already uses this short name."), field="slug") from None
+            program.slug = unique_slug(program.name)
+    else:
+        raise ProgramError(_("Many programs of this name are being created right now. Try again in a moment."))
     program.administrators.set({created_by, *administrators})
     audit_record(
         action=Action.ROLE_CHANGED,
@@ -121,10 +140,6 @@ def questions_replace(*, program: Program, questions: Sequence[dict[str, Any]]) 
 # -- invitations -------------------------------------------------------------------------------------------
 
 
-# Where an invitation link's token waits in the session while its holder signs up or signs in.
-INVITATION_SESSION_KEY = "programs.invitation_token"
-
-
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -140,22 +155,37 @@ class InviteReport:
     def sent(self) -> int:
         return len(self.invited_users) + len(self.invited_emails)
 
+    def added_to(self, summary: dict[str, Any]) -> dict[str, Any]:
+        """The counts and problems a result page shows, this report's added to ``summary``'s."""
+        return {
+            "invited_users": summary.get("invited_users", 0) + len(self.invited_users),
+            "invited_emails": summary.get("invited_emails", 0) + len(self.invited_emails),
+            "already_invited": summary.get("already_invited", 0) + len(self.already_invited),
+            "errors": sorted([*map(tuple, summary.get("errors", [])), *self.errors]),
+        }
 
+
+def _check_invitations_open(program: Program) -> None:
+    if program.status not in (Program.Status.OPEN, Program.Status.RUNNING):
+        raise ProgramError(_("Open enrollment or start the program before inviting people."))
+
+
+@transaction.atomic
 def invitations_send(
-    *, program: Program, rows: Sequence[InviteRow], invited_by: User, errors: Sequence[tuple[int, str]] = ()
+    *, program: Program, rows: Sequence[InviteRow], invited_by: User | None, errors: Sequence[tuple[int, str]] = ()
 ) -> InviteReport:
     """Invite each row once: people with an account are enrolled as invited, others get a signup link.
 
     Rows already invited (same address, case ignored, and role) are reported and skipped, so importing
     the same file twice creates nothing new.
     """
-    if program.status not in (Program.Status.OPEN, Program.Status.RUNNING):
-        raise ProgramError(_("Open enrollment or start the program before inviting people."))
+    _check_invitations_open(program)
     report = InviteReport(errors=list(errors))
     # Addresses are compared in lower case, as the invitation_once_per_role constraint compares them.
     rows = [replace(row, email=row.email.strip().lower()) for row in rows]
     emails_wanted = {row.email for row in rows}
-    users = {user.email: user for user in User.objects.filter(email__in=emails_wanted)}
+    # Only an account that confirmed the address is enrolled at once; anyone else takes the link like a newcomer.
+    users = confirmed_owners(emails_wanted)
     invited = set(
         program.invitations.annotate(email_lower=Lower("email"))
         .filter(email_lower__in=emails_wanted)
@@ -171,12 +201,18 @@ def invitations_send(
         if (row.email, row.role) in invited:
             report.already_invited.append(row.email)
             continue
-        _invite_one(program=program, row=row, user=users.get(row.email), invited_by=invited_by, report=report)
+        try:
+            _invite_one(program=program, row=row, user=users.get(row.email), invited_by=invited_by, report=report)
+        except IntegrityError:
+            # Another administrator invited the same address in this role at the same moment.
+            report.already_invited.append(row.email)
         invited.add((row.email, row.role))
     return report
 
 
-def _invite_one(*, program: Program, row: InviteRow, user: User | None, invited_by: User, report: InviteReport) -> None:
+def _invite_one(
+    *, program: Program, row: InviteRow, user: User | None, invited_by: User | None, report: InviteReport
+) -> None:
     token = secrets.token_urlsafe(24)  # 192 random bits
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -209,20 +245,93 @@ def _enroll_invited(*, invitation: Invitation, user: User) -> Enrollment:
     # An enrollment answers one invitation; a second one for the same role (another address of the
     # same person) stays unlinked instead of breaking the one-to-one link.
     if not Invitation.objects.filter(enrollment=enrollment).exclude(pk=invitation.pk).exists():
-        invitation.enrollment = enrollment
-        invitation.save(update_fields=["enrollment"])
+        try:
+            with transaction.atomic():
+                invitation.enrollment = enrollment
+                invitation.save(update_fields=["enrollment"])
+        except IntegrityError:
+            # The other invitation was linked at the same moment (both addresses accepted at once).
+            invitation.enrollment = None
     if invitation.is_external:
         Profile.objects.filter(user=user).update(is_external=True)
     return enrollment
+
+
+# Up to this many rows are invited while the administrator waits; a bigger list goes to a worker as a job.
+INVITE_NOW_MAX = 100
+# Rows a worker invites per transaction; each step commits its invitations, emails and progress together.
+INVITE_STEP = 100
+INVITATIONS_IMPORT = "invitations-import"
+
+
+def invitations_import_start(
+    *, program: Program, rows: Sequence[InviteRow], invited_by: User, errors: Sequence[tuple[int, str]] = ()
+) -> Job:
+    """Queue a long list of invitations for a worker; the administrator watches its progress page."""
+    _check_invitations_open(program)
+    return job_start(
+        program=program,
+        owner=invited_by,
+        kind=INVITATIONS_IMPORT,
+        total=len(rows),
+        payload={"rows": [asdict(row) for row in rows]},
+        summary=InviteReport(errors=list(errors)).added_to({}),
+    )
+
+
+def invitations_import_run(job: Job) -> dict[str, Any]:
+    """Invite the job's rows step by step, from where it got to (a resumed job skips what is done)."""
+    rows = [InviteRow(**row) for row in job.payload.get("rows", [])]
+    summary = job.summary
+    for start in range(job.progress, len(rows), INVITE_STEP):
+        step = rows[start : start + INVITE_STEP]
+        with transaction.atomic():
+            program = Program.objects.get(pk=job.program_id)
+            report = invitations_send(program=program, rows=step, invited_by=job.owner)
+            summary = report.added_to(summary)
+            job_advance(job=job, progress=start + len(step), summary=summary)
+    return summary
 
 
 def invitation_for_token(*, token: str) -> Invitation | None:
     return Invitation.objects.select_related("program", "enrollment").filter(token_hash=_token_hash(token)).first()
 
 
+def invitation_problem(*, invitation: Invitation, user: User) -> str | None:
+    """Why this account cannot take the invitation up, in words for them; None when it can.
+
+    An invitation is for the address it was mailed to: whoever holds the link, only the account that owns that
+    address may accept it, so a link opened on a shared computer or forwarded cannot give the place away.
+    """
+    whose = f"{invitation.full_name} ({invitation.email})" if invitation.full_name else invitation.email
+    if invitation.enrollment_id and invitation.enrollment.user_id != user.pk:
+        return _("This invitation is for %(whose)s and another account has already accepted it.") % {"whose": whose}
+    if not address_belongs_to(user=user, email=invitation.email):
+        return _(
+            "This invitation is for %(whose)s, and you are signed in as %(you)s. If it is yours, sign out and "
+            "sign in, or create an account, with %(email)s."
+        ) % {"whose": whose, "you": user.email, "email": invitation.email}
+    return None
+
+
 @transaction.atomic
-def invitation_claim(*, invitation: Invitation, user: User) -> Enrollment:
-    """The holder of an invitation link takes it up with their account."""
+def invitation_accept(*, invitation: Invitation, user: User) -> Enrollment:
+    """The invited person, signed in with the invited address, takes the invitation up."""
+    # Lock the row, then read it with what it links to: a join in the locking query would be read from before
+    # the wait, missing the enrollment a concurrent accept just linked.
+    Invitation.objects.select_for_update().filter(pk=invitation.pk).values_list("pk").first()
+    invitation = Invitation.objects.select_related("program", "enrollment").get(pk=invitation.pk)
+    problem = invitation_problem(invitation=invitation, user=user)
+    if problem:
+        raise ProgramError(problem)
+    if not address_is_confirmed(user=user, email=invitation.email):
+        # The link's secret was mailed to this address: following it proves the address, as a confirmation would.
+        address_confirm(user=user, email=invitation.email)
+    return _invitation_claim(invitation=invitation, user=user)
+
+
+def _invitation_claim(*, invitation: Invitation, user: User) -> Enrollment:
+    """Enroll the account the invitation was for (the callers made sure the address is theirs)."""
     if invitation.enrollment_id and invitation.enrollment.user_id != user.pk:
         raise ProgramError(_("This invitation belongs to another account."))
     profile_ensure(user=user)
@@ -233,10 +342,11 @@ def invitation_claim(*, invitation: Invitation, user: User) -> Enrollment:
     return enrollment
 
 
+@transaction.atomic
 def invitations_claim_for_email(*, user: User, email: str) -> list[Enrollment]:
     """After someone confirms an address, the open invitations sent to it become theirs."""
     pending = Invitation.objects.select_related("program").filter(email__iexact=email, enrollment__isnull=True)
-    return [invitation_claim(invitation=invitation, user=user) for invitation in pending]
+    return [_invitation_claim(invitation=invitation, user=user) for invitation in pending]
 
 
 # -- applications ------------------------------------------------------------------------------------------

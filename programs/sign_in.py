@@ -1,34 +1,32 @@
-"""What programs do when someone signs up, signs in or confirms an address (registered in accounts.plugins)."""
+"""What programs know about addresses at signup and confirmation (registered in accounts.plugins)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import Resolver404, resolve
 
 from mentorship.accounts.models import User
-from programs.services import (
-    INVITATION_SESSION_KEY,
-    ProgramError,
-    invitation_claim,
-    invitation_for_token,
-    invitations_claim_for_email,
-)
+from programs.services import invitation_for_token, invitations_claim_for_email
 
 
-def take_up_invitation(request: HttpRequest, user: User) -> str | None:
-    """When the person arrived through an invitation link, enroll them and return where to go next."""
-    token = request.session.get(INVITATION_SESSION_KEY)
-    invitation = invitation_for_token(token=token) if token else None
-    if invitation is None:
-        return None
+def invitation_proves_address(request: HttpRequest, email: str) -> bool:
+    """A signup on its way back to an invitation link, with the very address the invitation was mailed to.
+
+    The link's secret reached only that mailbox, so it proves the address as a confirmation email would. The
+    token travels in ``next`` (the invitation page's own URL), never in the session: nothing is stored before
+    the person submits the signup form.
+    """
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
     try:
-        invitation_claim(invitation=invitation, user=user)
-    except ProgramError:
-        request.session.pop(INVITATION_SESSION_KEY, None)
-        return None
-    if request.user.is_authenticated:
-        request.session.pop(INVITATION_SESSION_KEY, None)
-    return reverse("programs:apply", args=[invitation.program.slug, invitation.role])
+        match = resolve(urlsplit(wanted).path)
+    except Resolver404:
+        return False
+    if match.view_name != "programs:invitation":
+        return False
+    invitation = invitation_for_token(token=match.kwargs["token"])
+    return invitation is not None and invitation.email.strip().lower() == email.strip().lower()
 
 
 def claim_invitations_of_address(user: User, email: str) -> None:

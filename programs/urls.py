@@ -17,6 +17,10 @@ urlpatterns = [
     path("<slug:slug>/manage/status/", views_manage.program_status, name="status"),
     path("<slug:slug>/manage/questions/", views_manage.program_questions, name="questions"),
     path("<slug:slug>/manage/invite/", views_manage.program_invite, name="invite"),
+    path("<slug:slug>/manage/invitations/", views_manage.program_invitations, name="invitations"),
+    path("<slug:slug>/manage/jobs/<int:pk>/", views_manage.job_progress, name="job"),
+    path("<slug:slug>/manage/jobs/<int:pk>/status/", views_manage.job_status, name="job_status"),
+    path("<slug:slug>/manage/jobs/<int:pk>/result/", views_manage.job_result, name="job_result"),
     path("<slug:slug>/manage/roster/", views_manage.program_roster, name="roster"),
     path("<slug:slug>/manage/roster/decide/", views_manage.program_decide, name="decide"),
 ]

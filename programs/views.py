@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorship.accounts.services import profile_ensure
+from mentorship.common.caching import private_no_store
 from mentorship.common.views import run_service
 from programs import selectors, services
 from programs.forms import ApplicationForm
@@ -95,25 +97,30 @@ def enrollment_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     return redirect(enrollment.program)
 
 
+@private_no_store
 @require_http_methods(["GET", "POST"])
 def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation email. Reading it changes nothing; the invited person accepts with a POST.
+
+    Someone not signed in is offered to sign up or sign in with this page as where to come back: the token
+    travels in that ``next`` link and nothing is stored until they act. Only the account that owns the invited
+    address may accept; anyone else is told whose invitation it is.
+    """
     invitation = services.invitation_for_token(token=token)
     if invitation is None:
         raise Http404("No such invitation")
+    context = {"invitation": invitation, "here": request.path}
     if not request.user.is_authenticated:
-        # Kept for after signup or login, when the account takes the invitation up.
-        request.session[services.INVITATION_SESSION_KEY] = token
-        return render(request, "programs/invitation_landing.html", {"invitation": invitation})
-    if invitation.enrollment is not None and invitation.enrollment.user_id != request.user.pk:
-        raise Http404("No such invitation")
-    if request.method == "GET":
-        # Taking the invitation up enrolls the account, and a GET never writes: the page asks for a POST.
-        return render(request, "programs/invitation_landing.html", {"invitation": invitation})
-    try:
-        services.invitation_claim(invitation=invitation, user=request.user)
-    except services.ProgramError:
-        raise Http404("No such invitation") from None
-    request.session.pop(services.INVITATION_SESSION_KEY, None)
+        if request.method == "POST":
+            return redirect_to_login(request.path)
+        return render(request, "programs/invitation_landing.html", context)
+    context["problem"] = services.invitation_problem(invitation=invitation, user=request.user)
+    if request.method == "GET" or context["problem"]:
+        status = 403 if request.method == "POST" else 200
+        return render(request, "programs/invitation_landing.html", context, status=status)
+    accepted = run_service(request, lambda: services.invitation_accept(invitation=invitation, user=request.user))
+    if not accepted:
+        return redirect(request.path)
     messages.info(
         request,
         _("You are invited as %(role)s. Answer the questions below to accept.")

@@ -13,8 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from programs.forms import (
 )
 from programs.invitations_csv import parse_csv, parse_pasted
 from programs.models import Enrollment, Program
+from programs.plugins import job_kinds, manage_links_for
 
 ROSTER_PAGE_SIZE = 50
 
@@ -53,7 +53,8 @@ def program_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 @require_GET
 def manage_list(request: HttpRequest) -> HttpResponse:
     programs = selectors.programs_administered_by(request.user)
-    return render(request, "programs/manage/list.html", {"programs": programs})
+    context = {"programs": programs, "links": manage_links_for(request.user)}
+    return render(request, "programs/manage/list.html", context)
 
 
 def _program_fields(form: ProgramForm) -> dict[str, Any]:
@@ -67,11 +68,16 @@ def _program_fields(form: ProgramForm) -> dict[str, Any]:
 def program_create(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        program = services.program_create(
-            created_by=request.user, administrators=form.cleaned_data["administrators"], **_program_fields(form)
+        created = run_service(
+            request,
+            lambda: services.program_create(
+                created_by=request.user, administrators=form.cleaned_data["administrators"], **_program_fields(form)
+            ),
+            success=_("Program created as a draft. Add application questions, then open enrollment."),
+            form=form,
         )
-        messages.success(request, _("Program created as a draft. Add application questions, then open enrollment."))
-        return redirect(program.get_manage_url())
+        if created:
+            return redirect(created.value.get_manage_url())
     return render(request, "programs/manage/form.html", {"form": form, "program": None})
 
 
@@ -157,7 +163,7 @@ def program_invite(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST if "upload" in request.POST else None,
         request.FILES if "upload" in request.POST else None,
     )
-    report = None
+    summary = None
     parsed = None
     if request.method == "POST":
         if "paste" in request.POST and paste_form.is_valid():
@@ -165,20 +171,89 @@ def program_invite(request: HttpRequest, slug: str) -> HttpResponse:
             parsed = parse_pasted(data["addresses"], role=data["role"], is_external=data.get("is_external", False))
         elif "upload" in request.POST and csv_form.is_valid():
             parsed = parse_csv(csv_form.cleaned_data["file"])
-    if parsed is not None:
-        try:
-            with transaction.atomic():
-                report = services.invitations_send(
-                    program=program, rows=parsed.rows, invited_by=request.user, errors=parsed.errors
-                )
-        except services.ProgramError as exc:
-            messages.error(request, str(exc))
-        else:
-            report.errors.sort()
-            if report.sent:
-                messages.success(request, _("%(count)s invitations sent.") % {"count": report.sent})
-    context = {"program": program, "paste_form": paste_form, "csv_form": csv_form, "report": report}
+    if parsed is not None and len(parsed.rows) > services.INVITE_NOW_MAX:
+        # A long list outlasts the request: a worker invites it while the administrator watches its progress.
+        started = run_service(
+            request,
+            lambda: services.invitations_import_start(
+                program=program, rows=parsed.rows, invited_by=request.user, errors=parsed.errors
+            ),
+        )
+        if started:
+            return redirect(started.value.get_absolute_url())
+    elif parsed is not None:
+        sent = run_service(
+            request,
+            lambda: services.invitations_send(
+                program=program, rows=parsed.rows, invited_by=request.user, errors=parsed.errors
+            ),
+        )
+        if sent:
+            summary = sent.value.added_to({})
+            if sent.value.sent:
+                messages.success(request, _("%(count)s invitations sent.") % {"count": sent.value.sent})
+    context = {
+        "program": program,
+        "paste_form": paste_form,
+        "csv_form": csv_form,
+        "summary": summary,
+        "invitation_count": program.invitations.count(),
+    }
     return render(request, "programs/manage/invite.html", context)
+
+
+@login_required
+@require_GET
+def program_invitations(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who was invited and who accepted: what administrators used to look up in the Django admin."""
+    program = selectors.get_program_for_admin(user=request.user, slug=slug)
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.invitations_of(program=program, query=query), ROSTER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"program": program, "page": page, "q": query, "query": urlencode({"q": query} if query else {})}
+    return render(request, "programs/manage/invitations.html", context)
+
+
+# -- jobs ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def job_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    job = selectors.get_job_for_user(user=request.user, slug=slug, pk=pk)
+    if job.is_finished:
+        return redirect(job.get_result_url())
+    context = {"program": job.program, "job": job, "kind": job_kinds.get(job.kind)}
+    return render(request, "programs/manage/job_progress.html", context)
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """What the progress page polls (static/js/job-progress.js)."""
+    job = selectors.get_job_for_user(user=request.user, slug=slug, pk=pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "progress": job.progress,
+            "total": job.total,
+            "percent": job.percent,
+            "text": job.progress_text(),
+            "finished": job.is_finished,
+            "result_url": job.get_result_url(),
+        }
+    )
+
+
+@login_required
+@require_GET
+def job_result(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    job = selectors.get_job_for_user(user=request.user, slug=slug, pk=pk)
+    if not job.is_finished:
+        return redirect(job.get_absolute_url())
+    context = {"program": job.program, "job": job, "kind": job_kinds.get(job.kind), "summary": job.summary}
+    return render(request, "programs/manage/job_result.html", context)
 
 
 @login_required

@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from programs.admin import ScopedToAdministeredPrograms
 from relationships.models import (
     Activity,
     AdvocacyAction,
@@ -14,15 +13,8 @@ from relationships.models import (
 )
 
 
-class ProgramScopedAdmin(ScopedToAdministeredPrograms):
-    """Relationship rows, scoped to the programs a staff member administers."""
-
-    program_lookup = "relationship__program__administrators"
-
-
 @admin.register(Relationship)
-class RelationshipAdmin(ProgramScopedAdmin):
-    program_lookup = "program__administrators"
+class RelationshipAdmin(admin.ModelAdmin):
     list_display = ["mentee", "mentor", "program", "kind", "status", "started_on", "ended_on"]
     list_filter = ["kind", "status", "program"]
     search_fields = ["mentee__email", "mentee__full_name", "mentor__email", "mentor__full_name", "program__name"]
@@ -31,7 +23,7 @@ class RelationshipAdmin(ProgramScopedAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(ProgramScopedAdmin):
+class GoalAdmin(admin.ModelAdmin):
     list_display = ["title", "relationship", "category", "status", "progress", "target_date"]
     list_filter = ["category", "status"]
     search_fields = ["title", "relationship__mentee__email"]
@@ -40,23 +32,21 @@ class GoalAdmin(ProgramScopedAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ProgramScopedAdmin):
-    program_lookup = "goal__relationship__program__administrators"
+class MilestoneAdmin(admin.ModelAdmin):
     list_display = ["title", "goal", "due_on", "done_at"]
     search_fields = ["title", "goal__title"]
     raw_id_fields = ["goal"]
 
 
 @admin.register(GoalComment)
-class GoalCommentAdmin(ProgramScopedAdmin):
-    program_lookup = "goal__relationship__program__administrators"
+class GoalCommentAdmin(admin.ModelAdmin):
     list_display = ["goal", "author", "created_at"]
     search_fields = ["goal__title", "author__email"]
     raw_id_fields = ["goal", "author"]
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ProgramScopedAdmin):
+class AgreementAdmin(admin.ModelAdmin):
     list_display = ["relationship", "version", "cadence", "mentee_accepted_at", "mentor_accepted_at"]
     list_filter = ["cadence"]
     search_fields = ["relationship__mentee__email", "relationship__mentor__email"]
@@ -65,7 +55,7 @@ class AgreementAdmin(ProgramScopedAdmin):
 
 
 @admin.register(AdvocacyAction)
-class AdvocacyActionAdmin(ProgramScopedAdmin):
+class AdvocacyActionAdmin(admin.ModelAdmin):
     list_display = ["relationship", "kind", "happened_on", "status", "outcome"]
     list_filter = ["kind", "status", "outcome"]
     search_fields = ["relationship__mentee__email", "relationship__mentor__email"]
@@ -75,21 +65,16 @@ class AdvocacyActionAdmin(ProgramScopedAdmin):
 
 @admin.register(PrivateNote)
 class PrivateNoteAdmin(admin.ModelAdmin):
-    """Listed for completeness; the contents stay hidden even from superusers in the list."""
+    """Listed for completeness (operators only); the contents stay hidden even from them."""
 
     list_display = ["pk", "relationship", "author", "created_at"]
     search_fields = ["author__email"]
     raw_id_fields = ["relationship", "author"]
     exclude = ["body"]
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        queryset = super().get_queryset(request)
-        # Private notes are for their authors alone; only superusers may even see that they exist.
-        return queryset if request.user.is_superuser else queryset.none()
-
 
 @admin.register(Reflection)
-class ReflectionAdmin(ProgramScopedAdmin):
+class ReflectionAdmin(admin.ModelAdmin):
     list_display = ["relationship", "author", "rating", "created_at"]
     list_filter = ["rating"]
     search_fields = ["author__email"]
@@ -97,7 +82,7 @@ class ReflectionAdmin(ProgramScopedAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ProgramScopedAdmin):
+class ActivityAdmin(admin.ModelAdmin):
     list_display = ["created_at", "relationship", "actor", "summary"]
     search_fields = ["summary"]
     raw_id_fields = ["relationship", "actor"]

@@ -1,10 +1,14 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mentorship.accounts.models import DeletionRequest, Profile, Skill, User
+from mentorship.accounts.roles import PROGRAM_ADMIN_GROUP, grant_program_admin, revoke_program_admin
 
 
 class ProfileInline(admin.StackedInline):
@@ -17,8 +21,17 @@ class ProfileInline(admin.StackedInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "department", "is_active", "is_staff", "date_joined", "last_login"]
-    list_filter = ["is_active", "is_staff", "is_superuser", "groups", "profile__is_external"]
+    list_display = [
+        "email",
+        "full_name",
+        "department",
+        "is_active",
+        "program_administrator",
+        "is_superuser",
+        "date_joined",
+        "last_login",
+    ]
+    list_filter = ["is_active", "is_superuser", "groups", "profile__is_external"]
     search_fields = ["email", "full_name", "profile__department", "profile__job_title"]
     list_select_related = ["profile"]
     inlines = [ProfileInline]
@@ -29,6 +42,39 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+
+    actions = ["grant_program_admin_role", "revoke_program_admin_role"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        in_group = User.groups.through.objects.filter(user=OuterRef("pk"), group__name=PROGRAM_ADMIN_GROUP)
+        return super().get_queryset(request).annotate(runs_programs=Exists(in_group))
+
+    @admin.display(description=_("program administrator"), boolean=True, ordering="runs_programs")
+    def program_administrator(self, obj: User) -> bool:
+        return obj.runs_programs
+
+    @admin.action(description=_("Give the program administrator role"))
+    def grant_program_admin_role(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            grant_program_admin(user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d person can now run programs.", "%(n)d people can now run programs.", count) % {"n": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Remove the program administrator role"))
+    def revoke_program_admin_role(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            revoke_program_admin(user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d person no longer runs programs.", "%(n)d people no longer run programs.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("department"), ordering="profile__department")
     def department(self, obj: User) -> str:

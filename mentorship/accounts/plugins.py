@@ -1,4 +1,4 @@
-"""Where higher apps plug into accounts: profile sections, steps at sign-in, and how account emails leave.
+"""Where higher apps plug into accounts: profile sections, proofs of an address, and how account emails leave.
 
 Accounts is the lowest app and imports no other; apps above fill these registries in their ``AppConfig.ready()``.
 """
@@ -17,9 +17,10 @@ from mentorship.common.registry import Registry
 ProfilePanel = Callable[..., dict[str, Any]]
 profile_panels: Registry[ProfilePanel] = Registry("profile panels")
 
-# Called when someone signs up or signs in; answers where to send them next (the first answer wins) or None.
-SignInStep = Callable[[HttpRequest, User], str | None]
-sign_in_steps: Registry[SignInStep] = Registry("sign-in steps")
+# Asked at signup whether the request itself proves the address is the person's (a program invitation mailed
+# to it, whose link they followed); when one says yes, the address is confirmed without another email.
+EmailProof = Callable[[HttpRequest, str], bool]
+email_proofs: Registry[EmailProof] = Registry("email proofs")
 
 # Sends allauth's account emails (confirmations, password resets) given their key, kind, address and parts. The
 # notifications app registers its outbox, so an outage of the mail server delays these emails instead of losing
@@ -30,9 +31,3 @@ account_mail_senders: Registry[AccountMailSender] = Registry("account mail sende
 # Called once an address is confirmed as the person's own.
 EmailConfirmed = Callable[[User, str], None]
 email_confirmed_steps: Registry[EmailConfirmed] = Registry("email-confirmed steps")
-
-
-def run_sign_in_steps(request: HttpRequest, user: User) -> str | None:
-    """Every step runs (each may record something); the first place one of them names is where to go."""
-    destinations = [step(request, user) for step in sign_in_steps]
-    return next((place for place in destinations if place), None)

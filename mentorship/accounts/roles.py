@@ -1,36 +1,21 @@
-"""The program administrator role: a group whose members run programs (HR)."""
+"""The program administrator role: a group whose members run programs (HR) in the app.
+
+Program administrators are not staff. The Django admin is for operators (active superusers) only, so the
+group carries no model permissions: everything a program administrator does goes through the app's pages,
+which scope every read and write to the programs they administer.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
+from django.db import transaction
 
 if TYPE_CHECKING:
     from mentorship.accounts.models import User
 
 PROGRAM_ADMIN_GROUP = "Program administrators"
-
-# Model permissions the role carries, as "app_label.codename". Apps that arrive later add theirs here;
-# a missing permission (an app not migrated yet) is skipped and picked up on the next migrate.
-PROGRAM_ADMIN_PERMISSIONS = [
-    "accounts.view_user",
-    "accounts.view_profile",
-    "accounts.change_profile",
-    "accounts.view_skill",
-    "accounts.add_skill",
-    "accounts.change_skill",
-    "programs.add_program",
-    "programs.change_program",
-    "programs.view_program",
-    "programs.view_enrollment",
-    "programs.change_enrollment",
-    "programs.view_invitation",
-    "programs.add_applicationquestion",
-    "programs.change_applicationquestion",
-    "programs.delete_applicationquestion",
-    "programs.view_applicationquestion",
-]
 
 
 def user_is_program_admin(user: User) -> bool:
@@ -45,21 +30,24 @@ def user_is_program_admin(user: User) -> bool:
     return cached
 
 
+@transaction.atomic
 def ensure_program_admin_group() -> Group:
+    """The group exists, grants nothing in the Django admin, and none of its members is staff for its sake.
+
+    Runs after every migrate, so an instance from before the admin became operators-only is tidied up too:
+    members who are not superusers lose the staff flag the role used to set.
+    """
     group, _created = Group.objects.get_or_create(name=PROGRAM_ADMIN_GROUP)
-    wanted = []
-    for dotted in PROGRAM_ADMIN_PERMISSIONS:
-        app_label, codename = dotted.split(".")
-        wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-    group.permissions.add(*wanted)
+    group.permissions.clear()
+    group.user_set.filter(is_staff=True, is_superuser=False).update(is_staff=False)
     return group
 
 
 def grant_program_admin(user: User) -> None:
-    group = ensure_program_admin_group()
-    user.groups.add(group)
-    # Program administrators use the Django admin for bulk fixes; every page they need is in the app too.
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+    user.groups.add(ensure_program_admin_group())
     user._is_program_admin = True
+
+
+def revoke_program_admin(user: User) -> None:
+    user.groups.remove(ensure_program_admin_group())
+    user._is_program_admin = False

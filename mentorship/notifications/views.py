@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentorship.common.caching import private_no_store
 from mentorship.notifications import notices as notice_services
 from mentorship.notifications import preferences as preference_services
 from mentorship.notifications import selectors
@@ -35,6 +36,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 # Mail providers send the RFC 8058 one-click POST without cookies or a CSRF token; the signed token is the
 # proof instead. A GET (a link preview, a scanner, a person) only ever shows the confirmation page.
 @csrf_exempt
+@private_no_store
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     found = preference_services.unsubscribe_read(token=token)

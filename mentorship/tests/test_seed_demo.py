@@ -30,3 +30,12 @@ def test_demo_logins_work(client: Client) -> None:
     hr = User.objects.get(email="hr@example.com")
     assert hr.is_program_admin
     assert all(p.is_complete for p in Profile.objects.all())
+
+
+def test_the_demo_administrator_runs_programs_in_the_app_not_the_django_admin(client: Client) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.filter(is_staff=True).exists()
+    assert not User.objects.filter(is_superuser=True).exists()
+    client.force_login(User.objects.get(email="hr@example.com"))
+    assert client.get("/programs/manage/").status_code == 200
+    assert client.get("/admin/").status_code == 404

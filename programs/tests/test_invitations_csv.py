@@ -104,8 +104,25 @@ def test_csv_stops_at_the_row_limit_and_says_so() -> None:
     lines = ["email,role", *(f"p{n}@example.com,mentee" for n in range(MAX_ROWS + 2))]
     result = parse_csv("\n".join(lines).encode())
     assert len(result.rows) == MAX_ROWS
-    assert [line for line, _reason in result.errors] == [MAX_ROWS + 2, MAX_ROWS + 3]
+    assert [line for line, _reason in result.errors] == [MAX_ROWS + 2]
     assert "5000" in result.errors[0][1]
+    assert "the ones after it were left out" in result.errors[0][1]
+
+
+def test_a_cell_over_the_csv_field_limit_is_reported_on_its_line_not_a_crash() -> None:
+    huge = "x" * 131_073
+    data = f"name,email,role\nAnn,ann@example.com,mentee\n{huge},bo@example.com,mentee\nCy,cy@example.com,mentee\n"
+    result = parse_csv(data.encode())
+    assert [row.email for row in result.rows] == ["ann@example.com"]
+    [(line, reason)] = result.errors
+    assert line == 3
+    assert "longer than 131,072 characters" in reason
+
+
+def test_a_huge_header_cell_is_reported_too() -> None:
+    result = parse_csv(("email,role," + "y" * 200_000 + "\n").encode())
+    assert result.rows == []
+    assert "longer than 131,072 characters" in result.errors[0][1]
 
 
 def test_pasted_addresses_keep_names_and_report_bad_and_repeated_ones() -> None:

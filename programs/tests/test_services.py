@@ -8,6 +8,7 @@ from itertools import product
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -162,7 +163,7 @@ def test_inviting_an_unknown_address_sends_a_signup_link_whose_secret_is_stored_
     assert invitation.enrollment is None
     assert invitation.full_name == "Pat Newcomer"
     [message] = mail.outbox
-    assert "Create your account from this link" in message.body
+    assert "Create your account with pat@example.com from this link" in message.body
     token = link_token(message)
     assert len(token) >= 22  # at least 128 random bits, URL-safe base64
     assert invitation.token_hash != token
@@ -264,13 +265,13 @@ def test_invitations_wait_until_the_program_is_open_or_running(status: str, prog
 def test_claiming_an_emailed_invitation_enrolls_the_new_account_once(program: Program, make_user: Any) -> None:
     invitation = InvitationFactory(program=program, email="pat@example.com", role=MENTOR)
     pat = make_user(email="pat@example.com")
-    enrollment = services.invitation_claim(invitation=invitation, user=pat)
+    enrollment = services.invitation_accept(invitation=invitation, user=pat)
     assert (enrollment.user, enrollment.role, enrollment.status) == (pat, MENTOR, S.INVITED)
     invitation.refresh_from_db()
     assert invitation.enrollment == enrollment
     accepted_at = invitation.accepted_at
     assert accepted_at is not None
-    assert services.invitation_claim(invitation=invitation, user=pat) == enrollment
+    assert services.invitation_accept(invitation=invitation, user=pat) == enrollment
     invitation.refresh_from_db()
     assert invitation.accepted_at == accepted_at
     assert Enrollment.objects.filter(user=pat).count() == 1
@@ -285,7 +286,7 @@ def test_an_external_newcomer_is_marked_external_when_they_claim_the_invitation(
     )
     eve = make_user(email="eve@partner.example")
     assert not eve.profile.is_external
-    services.invitation_claim(invitation=Invitation.objects.get(), user=eve)
+    services.invitation_accept(invitation=Invitation.objects.get(), user=eve)
     eve.profile.refresh_from_db()
     assert eve.profile.is_external
 
@@ -293,11 +294,32 @@ def test_an_external_newcomer_is_marked_external_when_they_claim_the_invitation(
 def test_an_invitation_taken_by_one_account_cannot_be_claimed_by_another(
     program: Program, member: Any, outsider: Any
 ) -> None:
-    invitation = InvitationFactory(program=program, email="pat@example.com")
-    services.invitation_claim(invitation=invitation, user=member)
-    with pytest.raises(ProgramError, match="another account"):
-        services.invitation_claim(invitation=invitation, user=outsider)
+    invitation = InvitationFactory(program=program, email=member.email)
+    services.invitation_accept(invitation=invitation, user=member)
+    with pytest.raises(ProgramError, match="another account has already accepted it"):
+        services.invitation_accept(invitation=invitation, user=outsider)
     assert not Enrollment.objects.filter(user=outsider).exists()
+
+
+def test_only_the_account_with_the_invited_address_may_accept(program: Program, member: Any, outsider: Any) -> None:
+    invitation = InvitationFactory(program=program, email="Mina.Private@example.net", full_name="Mina")
+    with pytest.raises(ProgramError, match=r"This invitation is for Mina \(Mina.Private@example.net\)"):
+        services.invitation_accept(invitation=invitation, user=outsider)
+    # An address the account added but never confirmed is theirs: the link mailed to it confirms it.
+    EmailAddress.objects.create(user=member, email="mina.private@example.net", verified=False)
+    enrollment = services.invitation_accept(invitation=invitation, user=member)
+    assert enrollment.user == member
+    assert EmailAddress.objects.get(email="mina.private@example.net").verified
+
+
+def test_an_account_whose_address_is_unconfirmed_is_not_enrolled_by_the_invitation_alone(
+    program: Program, program_admin: Any, make_user: Any
+) -> None:
+    squatter = make_user(email="pat@example.com")
+    EmailAddress.objects.filter(user=squatter).update(verified=False)
+    report = services.invitations_send(program=program, rows=[row("pat@example.com")], invited_by=program_admin)
+    assert report.invited_emails == ["pat@example.com"]
+    assert not Enrollment.objects.exists()
 
 
 def test_claiming_a_second_invitation_for_a_role_already_held_keeps_the_enrollment(
@@ -305,8 +327,9 @@ def test_claiming_a_second_invitation_for_a_role_already_held_keeps_the_enrollme
 ) -> None:
     # HR invited both the work and the private address; the member opens the second link too.
     services.invitations_send(program=program, rows=[row(member.email)], invited_by=program_admin)
+    EmailAddress.objects.create(user=member, email="mina.private@example.net", verified=True)
     private = InvitationFactory(program=program, email="mina.private@example.net")
-    enrollment = services.invitation_claim(invitation=private, user=member)
+    enrollment = services.invitation_accept(invitation=private, user=member)
     assert enrollment == Enrollment.objects.get(program=program, user=member)
     assert enrollment.status == S.INVITED
     private.refresh_from_db()

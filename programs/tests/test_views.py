@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.http import HttpResponse
@@ -322,45 +323,87 @@ def invite(program: Program, by: Any, email: str, role: str = "mentee") -> None:
     services.invitations_send(program=program, rows=[InviteRow(line=1, email=email, name="", role=role)], invited_by=by)
 
 
-def test_newcomer_signs_up_from_the_invitation_and_lands_in_the_program(
+def signup_from(link: str, email: str) -> dict[str, str]:
+    """The signup form as posted from the invitation page's "Create my account" link (next carries the link)."""
+    return {
+        "email": email,
+        "full_name": "Pat Newcomer",
+        "password1": "lilac-harbour-77",
+        "password2": "lilac-harbour-77",
+        "next": link,
+    }
+
+
+def test_newcomer_signs_up_from_the_invitation_and_accepts_it(
     client: Client, program_admin: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     program = ProgramFactory(name="Secret Program", access=Program.Access.INVITATION, administrators=[program_admin])
     with django_capture_on_commit_callbacks(execute=True):
         invite(program, program_admin, "pat@example.com", "mentor")
-    landing = client.get(invitation_link("pat@example.com"))
+    link = invitation_link("pat@example.com")
+    landing = client.get(link)
     assert landing.status_code == 200
-    assert "You're invited to Secret Program" in landing.content.decode()
-    assert "Create my account" in landing.content.decode()
-    assert not Enrollment.objects.exists()
-    signup = client.post(
-        reverse("account_signup"),
-        {
-            "email": "Pat@Example.com",
-            "full_name": "Pat Newcomer",
-            "password1": "lilac-harbour-77",
-            "password2": "lilac-harbour-77",
-        },
-    )
+    page = landing.content.decode()
+    assert "You're invited to Secret Program" in page
+    assert "was sent to pat@example.com" in page
+    assert f"/accounts/signup/?email=pat%40example.com&amp;next={link}" in page
+    assert not client.session.keys()  # opening the link stores nothing
+    signup = client.post(f"{reverse('account_signup')}?next={link}", signup_from(link, "Pat@Example.com"))
     assert signup.status_code == 302
-    assert signup.url == apply_url(program, "mentor")
+    assert signup.url == link
+    assert not Enrollment.objects.exists()  # nothing taken until the invited person accepts
+    pat_account = Invitation.objects.get().email
+    assert EmailAddress.objects.get(email=pat_account).verified  # the link mailed to the address proves it
+    assert "Accept the invitation" in client.get(link).content.decode()
+    accepted = client.post(link)
+    assert accepted.url == apply_url(program, "mentor")
     enrollment = Enrollment.objects.get(program=program)
     assert (enrollment.user.email, enrollment.role, enrollment.status) == ("pat@example.com", "mentor", S.INVITED)
     assert Invitation.objects.get().accepted_at is not None
-    response = client.post(signup.url, {"offers": "Kotlin", "capacity": "1"})
+    response = client.post(accepted.url, {"offers": "Kotlin", "capacity": "1"})
     assert messages_of(response)[-1] == "You are in! You joined as mentor."
     assert Enrollment.objects.get(pk=enrollment.pk).status == S.APPROVED
 
 
-def test_existing_user_signs_in_from_the_invitation_and_lands_on_the_application(
+def test_signing_up_from_the_link_with_another_address_proves_nothing(
+    client: Client, program: Program, program_admin: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(program, program_admin, "pat@example.com")
+    link = invitation_link("pat@example.com")
+    signup = client.post(f"{reverse('account_signup')}?next={link}", signup_from(link, "eve@example.com"))
+    assert signup.url == reverse("account_email_verification_sent")
+    assert not EmailAddress.objects.get(email="eve@example.com").verified
+    assert not Enrollment.objects.exists()
+
+
+def test_with_mandatory_verification_the_invited_newcomer_needs_no_second_email(
+    client: Client, settings: Any, program: Program, program_admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(program, program_admin, "pat@example.com")
+    link = invitation_link("pat@example.com")
+    mail.outbox.clear()
+    signup = client.post(f"{reverse('account_signup')}?next={link}", signup_from(link, "pat@example.com"))
+    assert signup.url == link  # signed in: the address is proved by the link
+    assert not mail.outbox
+    assert client.post(link).url == apply_url(program)
+    assert client.get(apply_url(program)).status_code == 200
+
+
+def test_existing_user_signs_in_from_the_invitation_and_comes_back_to_accept(
     client: Client, program: Program, program_admin: Any, member: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         invite(program, program_admin, member.email)
     assert "Open the program to accept the invitation" in mail.outbox[0].body
-    client.get(invitation_link(member.email))
-    response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
-    assert response.url == apply_url(program)
+    link = invitation_link(member.email)
+    assert f"/accounts/login/?next={link}" in client.get(link).content.decode()
+    response = client.post(f"{reverse('account_login')}?next={link}", {"login": member.email, "password": PASSWORD})
+    assert response.url == link
+    assert client.post(link).url == apply_url(program)
     page = client.get(program.get_absolute_url()).content.decode()
     assert "Invited" in page
     assert "Accept the invitation" in page
@@ -369,7 +412,7 @@ def test_existing_user_signs_in_from_the_invitation_and_lands_on_the_application
 def test_signed_in_person_accepts_an_invitation_with_a_post_not_by_opening_the_link(
     client: Client, program: Program, member: Any
 ) -> None:
-    InvitationFactory(program=program, email="mina.private@example.net", token="private-token-for-mina-0001")
+    InvitationFactory(program=program, email=member.email.upper(), token="private-token-for-mina-0001")
     url = reverse("programs:invitation", args=["private-token-for-mina-0001"])
     client.force_login(member)
     page = client.get(url)
@@ -379,6 +422,28 @@ def test_signed_in_person_accepts_an_invitation_with_a_post_not_by_opening_the_l
     response = client.post(url)
     assert response.url == apply_url(program)
     assert Enrollment.objects.get(user=member).status == S.INVITED
+    assert "You have accepted this invitation." in client.get(url).content.decode()
+
+
+def test_the_next_person_to_sign_in_on_the_same_browser_cannot_take_the_invitation(
+    client: Client, program: Program, program_admin: Any, outsider: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(program, program_admin, "pat@example.com")
+    link = invitation_link("pat@example.com")
+    client.get(link)  # Pat opens the link on a shared computer and walks away
+    signed_in = client.post(reverse("account_login"), {"login": outsider.email, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert not Enrollment.objects.exists()
+    page = client.get(link)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "This invitation is for pat@example.com, and you are signed in as outsider@example.com" in text
+    assert "Accept the invitation" not in text
+    refused = client.post(link)
+    assert refused.status_code == 403
+    assert not Enrollment.objects.exists()
+    assert Invitation.objects.get().accepted_at is None
 
 
 def test_an_unknown_invitation_link_is_not_found(client: Client, member: Any) -> None:
@@ -389,15 +454,26 @@ def test_an_unknown_invitation_link_is_not_found(client: Client, member: Any) ->
     assert client.post(url).status_code == 404
 
 
-def test_an_invitation_already_taken_by_someone_else_is_not_found(
+def test_someone_not_signed_in_who_posts_is_sent_to_sign_in(client: Client, program: Program) -> None:
+    InvitationFactory(program=program, email="pat@example.com", token="posted-token-0000000001")
+    url = reverse("programs:invitation", args=["posted-token-0000000001"])
+    response = client.post(url)
+    assert response.url == f"{reverse('account_login')}?next={url}"
+    assert not Enrollment.objects.exists()
+
+
+def test_an_invitation_taken_by_its_owner_tells_others_whose_it_is(
     client: Client, program: Program, member: Any, outsider: Any
 ) -> None:
-    invitation = InvitationFactory(program=program, token="taken-token-0000000001")
-    services.invitation_claim(invitation=invitation, user=member)
+    invitation = InvitationFactory(
+        program=program, email=member.email, full_name="Mina M.", token="taken-token-0000000001"
+    )
+    services.invitation_accept(invitation=invitation, user=member)
     client.force_login(outsider)
     url = reverse("programs:invitation", args=["taken-token-0000000001"])
-    assert client.get(url).status_code == 404
-    assert client.post(url).status_code == 404
+    page = client.get(url).content.decode()
+    assert "This invitation is for Mina M. (member@example.com) and another account has already accepted it." in page
+    assert client.post(url).status_code == 403
     assert not Enrollment.objects.filter(user=outsider).exists()
 
 
@@ -424,28 +500,3 @@ def test_confirming_the_address_claims_invitations_made_before_signup(
     assert messages_of(response)[-1].startswith("You have confirmed")
     enrollment = Enrollment.objects.get(program=program)
     assert (enrollment.user.email, enrollment.status) == ("pat@example.com", S.INVITED)
-
-
-def test_with_mandatory_verification_the_newcomer_confirms_and_lands_on_the_application(
-    client: Client, settings: Any, program: Program, program_admin: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-    with django_capture_on_commit_callbacks(execute=True):
-        invite(program, program_admin, "pat@example.com")
-    client.get(invitation_link("pat@example.com"))
-    with django_capture_on_commit_callbacks(execute=True):
-        signup = client.post(
-            reverse("account_signup"),
-            {
-                "email": "pat@example.com",
-                "full_name": "Pat",
-                "password1": "lilac-harbour-77",
-                "password2": "lilac-harbour-77",
-            },
-        )
-    assert signup.url == reverse("account_email_verification_sent")
-    assert Enrollment.objects.get(program=program).status == S.INVITED
-    link = re.search(r"/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
-    confirmed = client.post(link)
-    assert confirmed.url == apply_url(program)
-    assert client.get(confirmed.url).status_code == 200  # signed in by the confirmation

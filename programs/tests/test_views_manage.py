@@ -287,9 +287,9 @@ def test_uploading_a_csv_imports_the_good_rows_and_reports_each_bad_one(
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(admin_client, program, CSV)
     assert response.status_code == 200
-    report = response.context["report"]
-    assert report.invited_emails == ["ann@example.com", "di@example.com"]
-    assert report.errors == [
+    summary = response.context["summary"]
+    assert (summary["invited_emails"], summary["invited_users"]) == (2, 0)
+    assert summary["errors"] == [
         (3, "'bo@example' is not a valid email address."),
         (4, "Unknown role 'coach': use mentee, mentor or sponsor."),
         (6, "Duplicate of line 2."),
@@ -361,7 +361,7 @@ def test_inviting_to_a_draft_explains_what_to_do_first(admin_client: Client, pro
     draft = ProgramFactory(status="draft", administrators=[program_admin])
     response = upload(admin_client, draft, CSV)
     assert messages_of(response) == ["Open enrollment or start the program before inviting people."]
-    assert response.context["report"] is None
+    assert response.context["summary"] is None
     assert not Invitation.objects.exists()
 
 

@@ -17,17 +17,18 @@ import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
-from programs.match_engine import problem_of, solve
-from programs.match_selectors import matching_input
-from programs.matching.constraints import check_pair
-from programs.matching.pairs import PairScorer
-from programs.matching.scoring import SCALE
-from programs.matching.synthetic import synthetic_program
-from programs.matching.types import MatchingProblem
 
+from matching import services as match_services
+from matching.engine.constraints import check_pair
+from matching.engine.pairs import PairScorer
+from matching.engine.scoring import SCALE
+from matching.engine.synthetic import synthetic_program
+from matching.engine.types import MatchingProblem
+from matching.inputs import matching_input
+from matching.models import MatchProposal
+from matching.solving import problem_of, solve
 from mentorship.accounts.models import Profile, Skill, User
-from programs import match_services
-from programs.models import Enrollment, MatchProposal, Program
+from programs.models import Enrollment, Program
 
 
 class Rollback(Exception):
