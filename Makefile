@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test venv lint format migrate seed clean
+.PHONY: run test venv lint format migrate seed clean load
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r . -x ./.venv,./staticfiles,./static,./var -ll
 
 format: venv
 	$(BIN)/ruff check --fix .
@@ -38,3 +39,7 @@ format: venv
 
 clean:
 	rm -rf var db.sqlite3 staticfiles
+
+# Production settings under load on this machine (PostgreSQL and Redis must be running): 50 users for 60 s.
+load: venv
+	$(BIN)/python scripts/load $(LOAD_ARGS)

@@ -21,6 +21,7 @@ from matching.selectors import recommendations
 from matching.solving import explain_pair, phrasebook_for, score_context, solve
 from mentorship.accounts.models import User
 from mentorship.common.errors import DomainError
+from mentorship.notifications.audit import Action, audit_record
 from programs.models import Enrollment, Program
 from relationships.models import Relationship
 from relationships.services import RelationshipError, relationship_create
@@ -64,6 +65,13 @@ def matching_run(*, program: Program, actor: User) -> RunReport:
         }
         for u in result.unmatched
     ]
+    audit_record(
+        action=Action.MATCHING_RUN,
+        actor=actor,
+        target=program,
+        summary="Matching run: drafts proposed for review",
+        details={"matched": matched, "mentees": len(data.mentees)},
+    )
     return RunReport(matched=matched, mentees=len(data.mentees), summary=result.summary, unmatched=unmatched)
 
 
@@ -127,6 +135,13 @@ def matching_publish(*, program: Program, actor: User) -> int:
         proposal.respond_by = respond_by
         proposal.save(update_fields=["status", "respond_by"])
         emails.proposal_received(proposal=proposal)
+    audit_record(
+        action=Action.MATCHING_PUBLISHED,
+        actor=actor,
+        target=program,
+        summary="Draft matches sent to the mentors",
+        details={"proposals": len(drafts)},
+    )
     return len(drafts)
 
 
@@ -297,3 +312,17 @@ def mentee_request(*, program: Program, mentee: Enrollment, mentor_id: int) -> M
         raise MatchingError(_("You already asked this mentor.")) from None
     emails.proposal_received(proposal=proposal)
     return proposal
+
+
+@transaction.atomic
+def pair_by_hand(*, program: Program, mentee: User, mentor: User, actor: User) -> Relationship:
+    """An administrator pairs two people directly; the pairing rules apply as for any other pairing."""
+    relationship = relationship_create(program=program, mentee=mentee, mentor=mentor, created_by=actor)
+    audit_record(
+        action=Action.PAIRED_BY_HAND,
+        actor=actor,
+        target=relationship,
+        summary="Pair created by an administrator",
+        details={"program": program.pk},
+    )
+    return relationship

@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from matching import services
 from matching.forms import PairForm
 from matching.selectors import pair_check, pairing_candidates
 from mentorship.common.views import run_service
 from programs.selectors import get_program_for_admin
 from relationships import selectors as relationship_selectors
 from relationships.models import Relationship
-from relationships.services import relationship_create
 
 PAGE_SIZE = 50
 
@@ -36,11 +36,11 @@ def program_relationships(request: HttpRequest, slug: str) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         paired = run_service(
             request,
-            lambda: relationship_create(
+            lambda: services.pair_by_hand(
                 program=program,
                 mentee=form.cleaned_data["mentee"],
                 mentor=form.cleaned_data["mentor"],
-                created_by=request.user,
+                actor=request.user,
             ),
             form=form,
         )

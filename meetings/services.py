@@ -168,7 +168,7 @@ def _insert_occurrences(rows: list[tuple[int, int, int]], now: datetime.datetime
             marks = ", ".join(["%s"] * len(series_ids))
             columns = ", ".join(quote(name) for name in OCCURRENCE_COLUMNS)
             cursor.execute(
-                f"INSERT INTO {meeting} ({columns}) "  # noqa: S608
+                f"INSERT INTO {meeting} ({columns}) "  # noqa: S608  # nosec B608
                 f"SELECT s.relationship_id, o.series_id, {start}, {start}, {stop}, s.zone, s.title, s.provider, "
                 "s.location, %s, %s, s.sequence, '', %s, %s "
                 f"FROM occurrence_stage o JOIN {series} s ON s.id = o.series_id WHERE s.id IN ({marks}) "

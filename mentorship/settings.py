@@ -77,7 +77,9 @@ MIDDLEWARE = [
     # Signed-in pages are private and never stored by browsers or proxies (issue 12).
     "mentorship.common.caching.PrivateNoStoreMiddleware",
     "mentorship.accounts.middleware.UserTimeZoneMiddleware",
+    "mentorship.notifications.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mentorship.accounts.mfa.AdminTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -177,6 +179,14 @@ else:
     SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Program administrators and operators must set up two-factor sign-in (or use single sign-on) before any
+# management page answers (see mentorship/accounts/mfa.py). On by default in production.
+MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS", default=PRODUCTION)
+# Behind a reverse proxy, how many proxies' X-Forwarded-For entries to trust: the client's address then feeds the
+# sign-in rate limits and the audit log. 0 (the default) uses the connecting address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Changing the email address asks for the password again (allauth asks for it before two-factor changes too).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Mentorship")
 
 # Notifications ------------------------------------------------------------------------------------------

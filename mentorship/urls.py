@@ -19,5 +19,8 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("notifications/", include("mentorship.notifications.urls")),
     path("calendar/<str:token>.ics", meetings_views.feed, name="calendar_feed"),
+    # Operators' pages (superusers): every management page sits under a /manage/ segment (see accounts.mfa).
+    path("manage/audit/", include("mentorship.notifications.urls_audit")),
+    path("", include("mentorship.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

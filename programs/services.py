@@ -20,6 +20,7 @@ from mentorship.accounts.addresses import address_belongs_to, address_confirm, a
 from mentorship.accounts.models import Profile, User
 from mentorship.accounts.services import profile_ensure, skills_from_names
 from mentorship.common.errors import DomainError
+from mentorship.notifications.audit import Action, audit_record
 from programs import emails
 from programs.invitations_csv import InviteRow
 from programs.jobs import job_advance, job_start
@@ -71,6 +72,13 @@ def program_create(*, created_by: User, administrators: Iterable[User] = (), **f
     else:
         raise ProgramError(_("Many programs of this name are being created right now. Try again in a moment."))
     program.administrators.set({created_by, *administrators})
+    audit_record(
+        action=Action.ROLE_CHANGED,
+        actor=created_by,
+        target=program,
+        summary="Program created with its administrators",
+        details={"administrators": program.administrators.count()},
+    )
     return program
 
 
@@ -84,7 +92,18 @@ def program_update(*, program: Program, administrators: Iterable[User] | None = 
         admins = set(administrators)
         if not admins:
             raise ProgramError(_("A program needs at least one administrator."))
+        before = set(program.administrators.values_list("pk", flat=True))
         program.administrators.set(admins)
+        if before != {admin.pk for admin in admins}:
+            audit_record(
+                action=Action.ROLE_CHANGED,
+                target=program,
+                summary="Program administrators changed",
+                details={
+                    "added": len({a.pk for a in admins} - before),
+                    "removed": len(before - {a.pk for a in admins}),
+                },
+            )
     return program
 
 
@@ -414,6 +433,14 @@ def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
         raise ProgramError(_("This enrollment has already ended."))
     enrollment.status = Enrollment.Status.WITHDRAWN
     enrollment.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=Action.ENROLLMENT_CHANGED,
+        actor=enrollment.user,
+        subject=enrollment.user,
+        target=enrollment,
+        summary="Withdrew from the program",
+        details={"program": enrollment.program_id, "status": Enrollment.Status.WITHDRAWN},
+    )
     return enrollment
 
 
@@ -444,5 +471,13 @@ def enrollments_decide(
         enrollment.decided_at = now
         enrollment.save(update_fields=["status", "decision_reason", "decided_by", "decided_at", "updated_at"])
         emails.enrollment_decided(enrollment=enrollment)
+        audit_record(
+            action=Action.ENROLLMENT_CHANGED,
+            actor=decided_by,
+            subject=enrollment.user,
+            target=enrollment,
+            summary=f"Application {decision}",
+            details={"program": enrollment.program_id, "status": decision},
+        )
         report.changed += 1
     return report

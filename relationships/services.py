@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mentorship.accounts.models import User
 from mentorship.common.errors import DomainError
+from mentorship.notifications.audit import Action, audit_record
 from programs.models import Enrollment, Program
 from relationships import emails
 from relationships.models import (
@@ -46,6 +47,18 @@ def _require_open(relationship: Relationship) -> None:
 
 def _log(relationship: Relationship, actor: User | None, summary: str) -> None:
     Activity.objects.create(relationship=relationship, actor=actor, summary=summary[:300])
+
+
+def _audit_intervention(side: str, relationship: Relationship, actor: User, what: str) -> None:
+    """HR stepping into a pair's relationship is recorded in the audit log (the pair's own moves are not)."""
+    if side == Side.ADMIN:
+        audit_record(
+            action=Action.INTERVENTION,
+            actor=actor,
+            target=relationship,
+            summary=f"Relationship {what} by the program team",
+            details={"program": relationship.program_id, "status": relationship.status},
+        )
 
 
 # -- creation ----------------------------------------------------------------------------------------------
@@ -339,6 +352,7 @@ def relationship_pause(*, relationship: Relationship, side: str, actor: User, re
         actor,
         _("Paused by %(name)s: %(reason)s") % {"name": actor.display_name, "reason": reason.strip()},
     )
+    _audit_intervention(side, relationship, actor, "paused")
     emails.status_changed(relationship=relationship, actor=actor)
     return relationship
 
@@ -354,6 +368,7 @@ def relationship_resume(*, relationship: Relationship, side: str, actor: User) -
     _log(relationship, actor, _("Resumed by %(name)s.") % {"name": actor.display_name})
     # Resuming returns to wherever the pair actually is: active only when goals and agreement are in place.
     refresh_status(relationship=relationship, actor=actor)
+    _audit_intervention(side, relationship, actor, "resumed")
     emails.status_changed(relationship=relationship, actor=actor)
     return relationship
 
@@ -384,6 +399,7 @@ def relationship_end(
             "name": actor.display_name,
         },
     )
+    _audit_intervention(side, relationship, actor, "ended")
     emails.status_changed(relationship=relationship, actor=actor)
     return relationship
 

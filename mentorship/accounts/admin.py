@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Exists, OuterRef, QuerySet
@@ -5,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mentorship.accounts.models import Profile, Skill, User
+from mentorship.accounts.models import DeletionRequest, Profile, Skill, User
 from mentorship.accounts.roles import PROGRAM_ADMIN_GROUP, grant_program_admin, revoke_program_admin
 
 
@@ -93,3 +95,15 @@ class ProfileAdmin(admin.ModelAdmin):
 class SkillAdmin(admin.ModelAdmin):
     list_display = ["name", "key"]
     search_fields = ["name", "key"]
+
+
+@admin.register(DeletionRequest)
+class DeletionRequestAdmin(admin.ModelAdmin):
+    """Read here; operators confirm requests on the in-app page, which erases across every app."""
+
+    list_display = ["user", "status", "requested_at", "decided_at", "decided_by"]
+    list_filter = ["status"]
+    readonly_fields = ["user", "status", "requested_at", "decided_at", "decided_by"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False

@@ -198,3 +198,33 @@ class Profile(models.Model):
     def language_names(self) -> list[str]:
         names = dict(LANGUAGE_CHOICES)
         return [str(names.get(code, code)) for code in self.languages]
+
+
+class DeletionRequest(models.Model):
+    """A person asked for their personal data to be deleted; an operator confirms, and the data is erased.
+
+    The row outlives the erasure (the user row is kept, anonymised, so that program statistics stay whole) and
+    records who confirmed it and when.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an operator")
+        DONE = "done", _("Deleted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deletion_requests")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="deletion_request_one_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Deletion request {self.pk} ({self.status})"

@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from django.utils.text import Truncator
 
-from mentorship.notifications.models import Heartbeat, Notice, NotificationSettings, OutboundEmail
+from mentorship.notifications.models import AuditEvent, Heartbeat, Notice, NotificationSettings, OutboundEmail
 
 
 @admin.register(OutboundEmail)
@@ -38,3 +40,23 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
     list_display = ["user", "updated_at"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The log is append-only: nobody edits or deletes an entry from here."""
+
+    list_display = ["at", "action", "outcome", "actor_email", "subject", "ip", "object_type", "object_id"]
+    list_filter = ["action", "outcome"]
+    search_fields = ["actor_email", "summary", "object_id"]
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

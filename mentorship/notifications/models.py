@@ -1,4 +1,4 @@
-"""The notification outbox, in-app notices and each person's notification preferences.
+"""The notification outbox, in-app notices, each person's notification preferences, and the audit log.
 
 Every email is a row first, so that nothing is lost and nothing is sent twice; every in-app notice is a row
 with the same kind of key. This app knows nothing of programs, relationships or meetings: callers hand it
@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Lead times (minutes before a meeting) a person can choose for meeting reminders.
@@ -159,3 +160,66 @@ class NotificationSettings(models.Model):
     @property
     def leads(self) -> list[int]:
         return sorted(self.lead_minutes or DEFAULT_LEAD_MINUTES, reverse=True)
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, from where, with what outcome: for operators and security reviews.
+
+    Written only through notifications.audit.audit_record, which keeps out passwords, tokens, feed secrets and
+    anything a person wrote: a row names the action, the objects by type and id, and fixed wording.
+    """
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGN_OUT = "sign_out", _("Signed out")
+        MFA_CHANGED = "mfa_changed", _("Two-factor settings changed")
+        MFA_FAILED = "mfa_failed", _("Two-factor code refused")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        EMAIL_CHANGED = "email_changed", _("Email address changed")
+        ACCESS_REFUSED = "access_refused", _("Access refused")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        ENROLLMENT_CHANGED = "enrollment_changed", _("Enrollment changed")
+        MATCHING_RUN = "matching_run", _("Matching run")
+        MATCHING_PUBLISHED = "matching_published", _("Matches published")
+        PAIRED_BY_HAND = "paired_by_hand", _("Pair created by hand")
+        INTERVENTION = "intervention", _("HR intervention")
+        EXPORT = "export", _("Data exported")
+        DELETION_REQUESTED = "deletion_requested", _("Deletion requested")
+        DELETION_CANCELLED = "deletion_cancelled", _("Deletion request withdrawn")
+        DELETION_DONE = "deletion_done", _("Personal data deleted")
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Done")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.OK)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The address as it was then (or as typed at a failed sign-in); replaced when the person is erased.
+    actor_email = models.CharField(max_length=254, blank=True)
+    # The person the event is about, when that is someone else (an enrollment decided, an account erased).
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    summary = models.CharField(max_length=300)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["-at"], name="audit_recent"),
+            models.Index(fields=["action", "-at"], name="audit_action_recent"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_recent"),
+            models.Index(fields=["subject", "-at"], name="audit_subject_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.outcome}"

@@ -163,7 +163,7 @@ def _postgresql_queue_sql() -> str:
     # Only table and column names from the models are interpolated; every value is a parameter. The SELECT lists
     # follow the order of NOTICE_COLUMNS and EMAIL_COLUMNS.
     return (
-        "WITH u AS (SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], "  # noqa: S608
+        "WITH u AS (SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], "  # noqa: S608  # nosec B608
         "%s::boolean[], %s::boolean[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
         "AS u(key, user_id, kind, title, url, digest_pending, send, address, subject, template, context, "
         "context_provider, attachments)), "

@@ -167,7 +167,7 @@ def db_state() -> dict[str, Any]:
     with connection.cursor() as cursor:
         for model in models:
             table, pk = connection.ops.quote_name(model._meta.db_table), model._meta.pk.column
-            cursor.execute(f"SELECT * FROM {table} ORDER BY {connection.ops.quote_name(pk)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {table} ORDER BY {connection.ops.quote_name(pk)}")  # noqa: S608  # nosec B608
             state[model.__name__] = cursor.fetchall()
     return state
 

@@ -70,8 +70,8 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 meeting, series = Meeting._meta.db_table, MeetingSeries._meta.db_table
                 ids, params = relationships.values("pk").query.sql_with_params()
-                cursor.execute(f"DELETE FROM {meeting} WHERE relationship_id IN ({ids})", params)  # noqa: S608
-                cursor.execute(f"DELETE FROM {series} WHERE relationship_id IN ({ids})", params)  # noqa: S608
+                cursor.execute(f"DELETE FROM {meeting} WHERE relationship_id IN ({ids})", params)  # noqa: S608  # nosec B608
+                cursor.execute(f"DELETE FROM {series} WHERE relationship_id IN ({ids})", params)  # noqa: S608  # nosec B608
             relationships.delete()
             Program.objects.filter(slug=SLUG).delete()
             User.objects.filter(email__endswith=DOMAIN).delete()
