@@ -8,15 +8,12 @@ would read as a formula (starting with = + - @, a tab or a carriage return) is p
 
 from __future__ import annotations
 
-import csv
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from insights.facts import display_name
@@ -25,48 +22,7 @@ from insights.metrics import Funnel
 from insights.models import PairHealth
 from relationships.models import Relationship
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_CHUNK = 500
-
-
-def safe_cell(value: Any) -> str:
-    """The cell as text, defused when a spreadsheet would take it for a formula."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Line:
-    """A file-like object whose write() hands the line back, so csv.writer can feed a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_response(
-    *, filename: str, header: list[str], rows: Iterable[Iterable[Any]], zone: datetime.tzinfo
-) -> StreamingHttpResponse:
-    """Stream ``rows`` as CSV (UTF-8 with a byte-order mark, which spreadsheet programs need to read accents)."""
-    writer = csv.writer(_Line())
-
-    def lines() -> Iterator[str]:
-        # Rows are produced while the response streams, after the view returned: keep the viewer's zone.
-        with timezone.override(zone):
-            yield "\ufeff" + writer.writerow([safe_cell(cell) for cell in header])
-            chunk: list[str] = []
-            for row in rows:
-                chunk.append(writer.writerow([safe_cell(cell) for cell in row]))
-                if len(chunk) >= ROWS_PER_CHUNK:
-                    yield "".join(chunk)
-                    chunk = []
-            if chunk:
-                yield "".join(chunk)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    add_never_cache_headers(response)
-    return response
 
 
 def export_name(what: str, slug: str = "") -> str:

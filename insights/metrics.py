@@ -482,7 +482,7 @@ class Dashboard:
 
 
 def program_dashboard(*, program: Program) -> Dashboard:
-    """The dashboard from the program's refreshed figures (insights.services.figures_ensure_fresh first)."""
+    """The dashboard from the program's refreshed figures (kept fresh by the periodic task and HR's actions)."""
     rows = health_rows([program])
     totals = rows.aggregate(
         **health_totals(),

@@ -142,7 +142,7 @@ class ProgramFigures(models.Model):
     """A program's figures that read a year of meetings (meetings per month), kept with its pairs' health.
 
     ``computed_at`` is when the program's pairs were last refreshed together; pages refresh a program whose figures
-    are older than insights.services.STALE_AFTER before they show it.
+    are older than insights.selectors.STALE_AFTER when they show it.
     """
 
     program = models.OneToOneField(Program, on_delete=models.CASCADE, primary_key=True, related_name="+")

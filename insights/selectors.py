@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -43,6 +44,35 @@ def get_relationship_for_admin(*, user: User, pk: int) -> Relationship:
     if relationship is None or not user_administers(user=user, program=relationship.program):
         raise Http404("No such relationship")
     return relationship
+
+
+# Figures older than this are refreshed at the next page view's request (the periodic task runs every 10 minutes).
+STALE_AFTER = datetime.timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How old the figures of some programs are: the oldest computation, and the programs due a refresh."""
+
+    as_of: datetime.datetime | None
+    due: list[int]
+
+    @property
+    def missing(self) -> bool:
+        return self.as_of is None and bool(self.due)
+
+
+def figures_freshness(*, programs: Iterable[Program], now: datetime.datetime | None = None) -> Freshness:
+    """A read: which of these programs have no figures yet or figures older than STALE_AFTER, and any new pair."""
+    now = now or timezone.now()
+    ids = [program.pk for program in programs]
+    computed = dict(ProgramFigures.objects.filter(program_id__in=ids).values_list("program_id", "computed_at"))
+    due = [pk for pk in ids if pk not in computed or computed[pk] < now - STALE_AFTER]
+    fresh = [pk for pk in ids if pk not in due]
+    if fresh:
+        unmeasured = Relationship.objects.filter(program_id__in=fresh, health_figures__isnull=True)
+        due += sorted(set(unmeasured.values_list("program_id", flat=True)))
+    return Freshness(as_of=min(computed.values(), default=None), due=due)
 
 
 def programs_due_for_refresh() -> list[int]:

@@ -10,6 +10,7 @@ timeline says what happened exactly as when HR acts from the relationship page.
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -22,7 +23,7 @@ from insights import emails
 from insights.facts import PairFacts, pair_facts
 from insights.metrics import meetings_by_month
 from insights.models import HRAction, PairHealth, ProgramFigures
-from insights.selectors import NUDGE_INTERVAL, next_nudge_from
+from insights.selectors import NUDGE_INTERVAL, STALE_AFTER, next_nudge_from
 from matching.models import MatchProposal
 from matching.services import propose_next_best
 from mentorship.accounts.models import User
@@ -43,7 +44,7 @@ class InsightsError(DomainError):
 # -- the health figures ------------------------------------------------------------------------------------
 
 # Pages refresh a program whose figures are older than this; the periodic task comes round more often.
-STALE_AFTER = datetime.timedelta(minutes=30)
+logger = logging.getLogger(__name__)
 REFRESH_PAGE = 2000
 _COPIED = (
     "cadence",
@@ -138,11 +139,30 @@ def program_refresh_by_id(*, program_id: int) -> int:
     return program_refresh(program=program) if program is not None else 0
 
 
+def figures_refresh_soon(*, program_ids: list[int]) -> None:
+    """Ask the workers to bring these programs' figures up to date, once the surrounding transaction commits.
+
+    Pages call this instead of refreshing themselves, so that a GET never writes: they show the figures they
+    have, with their age, and the next view shows the new ones.
+    """
+    from insights.tasks import refresh_program
+
+    def enqueue() -> None:
+        for program_id in program_ids:
+            try:
+                refresh_program.delay(program_id)
+            except Exception:  # noqa: BLE001 - no broker: the periodic refresh catches up
+                logger.warning("broker unavailable; figures of program %s wait for the periodic refresh", program_id)
+                return
+
+    if program_ids:
+        transaction.on_commit(enqueue)
+
+
 def figures_ensure_fresh(*, programs: QuerySet[Program] | list[Program], now: datetime.datetime | None = None) -> int:
     """Before a page shows these programs: refresh those whose figures are missing or stale, and any new pair.
 
-    Usually a no-op costing two queries, since the periodic task keeps figures fresh. The rows are derived data,
-    so filling them in on a page view changes nothing anybody sees except the page's own numbers.
+    For the periodic task, the digest and the benchmark; pages never call it (they use figures_refresh_soon).
     """
     now = now or timezone.now()
     stale = list(

@@ -3,9 +3,9 @@
 Every view goes through a door first: get_program_for_admin for a program's pages, get_relationship_for_admin
 for a pair, require_insights_access for the pages across programs. Everyone else gets 404.
 
-Pages read the refreshed health figures. Before reading, they bring up to date those of their programs that are
-missing or stale (figures_ensure_fresh): derived rows, like a cache fill, so a GET still changes nothing anybody
-sees; the periodic task normally has done it already.
+Pages read the refreshed health figures and say how old they are. When some are missing or stale they ask the
+workers for fresh ones (figures_refresh_soon) rather than compute them, so a GET never writes. Downloads are
+POSTs, because every export is recorded in the audit log.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from insights.charts import dashboard_charts
 from insights.forms import AtRiskFilterForm, EndForm, NudgeForm, PauseForm, RematchForm
 from insights.health import HEALTHY, AgreementState, ReasonCode, rhythm_text
 from insights.metrics import funnel_of, health_rows, program_dashboard
+from mentorship.common.spreadsheets import csv_download
 from mentorship.common.views import run_service, show_form_errors
+from mentorship.notifications.audit import Action, audit_record
 from programs.models import Program
 from programs.selectors import get_program_for_admin
 from relationships.models import AdvocacyAction, Relationship
@@ -45,6 +47,23 @@ def _hr_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return login_required(never_cache(view))
 
 
+def _figures(programs: list[Program] | QuerySet[Program]) -> selectors.Freshness:
+    """How fresh the figures of these programs are; the stale or missing ones are asked for again."""
+    freshness = selectors.figures_freshness(programs=programs)
+    services.figures_refresh_soon(program_ids=freshness.due)
+    return freshness
+
+
+def _export_recorded(request: HttpRequest, what: str, program: Program | None = None) -> None:
+    audit_record(
+        action=Action.EXPORT,
+        request=request,
+        target=program,
+        summary=f"Insights download: {what}",
+        details={"what": what},
+    )
+
+
 # -- one program -------------------------------------------------------------------------------------------
 
 
@@ -52,9 +71,10 @@ def _hr_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(user=request.user, slug=slug)
-    services.figures_ensure_fresh(programs=[program])
+    freshness = _figures([program])
     data = program_dashboard(program=program)
     context = {
+        "freshness": freshness,
         "program": program,
         "d": data,
         "charts": dashboard_charts(data),
@@ -70,18 +90,18 @@ def _at_risk_url(program: Program) -> str:
 
 
 @_hr_page
-@require_GET
+@require_POST
 def relationships_csv(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(user=request.user, slug=slug)
-    services.figures_ensure_fresh(programs=[program])
     rows = health_rows([program])
-    status = request.GET.get("status", "")
+    status = request.POST.get("status", "")
     if status:
         if status not in Relationship.Status.values:
             messages.error(request, _("That status is unknown; choose one from the list."))
             return redirect("insights:dashboard", slug=program.slug)
         rows = rows.filter(relationship__status=status)
-    return exports.csv_response(
+    _export_recorded(request, "relationships", program)
+    return csv_download(
         filename=exports.export_name("relationships", program.slug),
         header=exports.relationship_header(),
         rows=exports.relationship_rows(rows),
@@ -90,12 +110,12 @@ def relationships_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @_hr_page
-@require_GET
+@require_POST
 def funnel_csv(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(user=request.user, slug=slug)
-    services.figures_ensure_fresh(programs=[program])
     funnel = funnel_of(program)
-    return exports.csv_response(
+    _export_recorded(request, "funnel", program)
+    return csv_download(
         filename=exports.export_name("funnel", program.slug),
         header=exports.funnel_header(funnel),
         rows=exports.funnel_rows(funnel),
@@ -107,13 +127,15 @@ def funnel_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _at_risk_form(request: HttpRequest) -> tuple[AtRiskFilterForm, QuerySet[Program]]:
+    """The list's filters, from the query string of the page or the form of its download."""
     selectors.require_insights_access(request.user)
     programs = selectors.programs_for_insights(request.user).order_by("name", "pk")
-    slug = request.GET.get("program", "")
+    data = request.POST if request.method == "POST" else request.GET
+    slug = data.get("program", "")
     # Another program's slug is answered as if it did not exist, whoever runs it.
     if slug and not any(program.slug == slug for program in programs):
         raise Http404("No such program")
-    return AtRiskFilterForm(request.GET or None, programs=programs), programs
+    return AtRiskFilterForm(data or None, programs=programs), programs
 
 
 @_hr_page
@@ -121,10 +143,12 @@ def _at_risk_form(request: HttpRequest) -> tuple[AtRiskFilterForm, QuerySet[Prog
 def at_risk_list(request: HttpRequest) -> HttpResponse:
     form, programs = _at_risk_form(request)
     chosen, filters = form.chosen()
-    services.figures_ensure_fresh(programs=chosen)
+    freshness = _figures(chosen)
     page = Paginator(selectors.at_risk(programs=chosen, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({key: value for key, value in request.GET.items() if key != "page" and value})
     context = {
+        "freshness": freshness,
+        "filters": {key: value for key, value in request.GET.items() if key != "page" and value},
         "form": form,
         "page": page,
         "query": query,
@@ -135,14 +159,14 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
 
 
 @_hr_page
-@require_GET
+@require_POST
 def at_risk_csv(request: HttpRequest) -> HttpResponse:
     form, _programs = _at_risk_form(request)
     chosen, filters = form.chosen()
-    services.figures_ensure_fresh(programs=chosen)
     rows = selectors.at_risk(programs=chosen, filters=filters)
     slug = chosen[0].slug if len(chosen) == 1 else ""
-    return exports.csv_response(
+    _export_recorded(request, "at-risk list", chosen[0] if len(chosen) == 1 else None)
+    return csv_download(
         filename=exports.export_name("at-risk", slug),
         header=exports.at_risk_header(),
         rows=(exports.at_risk_row(row) for row in rows.iterator(chunk_size=exports.ROWS_PER_CHUNK)),
@@ -157,8 +181,9 @@ def at_risk_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     selectors.require_insights_access(request.user)
-    services.figures_ensure_fresh(programs=selectors.programs_for_insights(request.user))
-    return render(request, "insights/overview.html", {"rows": selectors.overview(user=request.user)})
+    freshness = _figures(selectors.programs_for_insights(request.user))
+    context = {"rows": selectors.overview(user=request.user), "freshness": freshness}
+    return render(request, "insights/overview.html", context)
 
 
 # -- one pair: its summary and what HR can do --------------------------------------------------------------

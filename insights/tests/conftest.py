@@ -20,12 +20,14 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 import time_machine
 from django.db import transaction
 from django.test.utils import override_settings
 
+from insights.services import figures_ensure_fresh
 from matching.models import MatchProposal
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingFeedback, MeetingPrivateNote
 from mentorship.accounts.models import User
@@ -307,6 +309,8 @@ def build_known() -> Known:
             sponsee_followup=MARKER,
         )
     all_pairs = (pair_a, pair_b, pair_c, pair_d, pair_e, pair_f, pair_s)
+    # The periodic task has run, as it does every ten minutes: pages read these figures.
+    figures_ensure_fresh(programs=Program.objects.all())
     return Known(
         people={
             "program_admin": admin.pk,
@@ -348,3 +352,11 @@ def known_program(known: Known, db: None) -> Program:
 @pytest.fixture
 def user_of(known: Known, db: None) -> Any:
     return lambda name: User.objects.get(pk=known.people[name])
+
+
+def fetch(client: Any, url: str) -> Any:
+    """A page is a GET; a download is a POST (each is recorded in the audit log) with its filters as form data."""
+    path, _sep, query = url.partition("?")
+    if not path.endswith(".csv"):
+        return client.get(url)
+    return client.post(path, dict(parse_qsl(query)))

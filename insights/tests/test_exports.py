@@ -11,9 +11,9 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from insights.exports import safe_cell
-from insights.tests.conftest import Known
+from insights.tests.conftest import Known, fetch
 from mentorship.accounts.models import User
+from mentorship.common.spreadsheets import safe_cell
 from programs.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_other_cells_are_left_alone(value: object) -> None:
 
 
 def test_the_relationships_file(known: Known, client: Client) -> None:
-    response = client.get(reverse("insights:relationships_csv", args=["known-mentoring"]))
+    response = fetch(client, reverse("insights:relationships_csv", args=["known-mentoring"]))
     assert response["Content-Disposition"] == 'attachment; filename="known-mentoring-relationships-2027-03-15.csv"'
     header, *rows = rows_of(response)
     assert header[:3] == ["Program", "Mentee", "Mentee email"]
@@ -63,23 +63,23 @@ def test_the_relationships_file(known: Known, client: Client) -> None:
 
 def test_the_relationships_file_follows_the_status_filter(client: Client) -> None:
     url = reverse("insights:relationships_csv", args=["known-mentoring"])
-    _header, *rows = rows_of(client.get(url + "?status=completed"))
+    _header, *rows = rows_of(fetch(client, url + "?status=completed"))
     assert [row[1] for row in rows] == ["Eve E."]
-    refused = client.get(url + "?status=vanished")
+    refused = fetch(client, url + "?status=vanished")
     assert refused.status_code == 302
 
 
 def test_names_that_look_like_formulas_are_defused(known: Known, client: Client) -> None:
     User.objects.filter(pk=known.people["Bea"]).update(full_name='=HYPERLINK("http://evil","x")')
-    _header, *rows = rows_of(client.get(reverse("insights:relationships_csv", args=["known-mentoring"])))
+    _header, *rows = rows_of(fetch(client, reverse("insights:relationships_csv", args=["known-mentoring"])))
     assert '\'=HYPERLINK("http://evil","x")' in [row[1] for row in rows]
-    _header, *at_risk = rows_of(client.get(reverse("insights:at_risk_csv") + "?program=known-mentoring"))
+    _header, *at_risk = rows_of(fetch(client, reverse("insights:at_risk_csv") + "?program=known-mentoring"))
     assert at_risk[0][1].startswith("'=")
 
 
 def test_the_at_risk_file_follows_the_filters(client: Client) -> None:
     url = reverse("insights:at_risk_csv")
-    header, *rows = rows_of(client.get(url + "?program=known-mentoring"))
+    header, *rows = rows_of(fetch(client, url + "?program=known-mentoring"))
     assert header == [
         "Program",
         "Mentee",
@@ -93,14 +93,14 @@ def test_the_at_risk_file_follows_the_filters(client: Client) -> None:
         "Overdue action items",
     ]
     assert [(row[1], row[4]) for row in rows] == [("Bea B.", "40"), ("Cem C.", "76"), ("Dan D.", "90")]
-    _header, *overdue = rows_of(client.get(url + "?program=known-mentoring&reason=overdue"))
+    _header, *overdue = rows_of(fetch(client, url + "?program=known-mentoring&reason=overdue"))
     assert [row[1] for row in overdue] == ["Cem C."]
-    _header, *everywhere = rows_of(client.get(url))
+    _header, *everywhere = rows_of(fetch(client, url))
     assert everywhere[0][1] == "Sam S."  # the sponsorship pair, at 22, leads across programs
 
 
 def test_the_funnel_file(client: Client) -> None:
-    header, *rows = rows_of(client.get(reverse("insights:funnel_csv", args=["known-mentoring"])))
+    header, *rows = rows_of(fetch(client, reverse("insights:funnel_csv", args=["known-mentoring"])))
     assert header == ["Step", "What counts", "Mentee", "Mentee: share of the step before (%)", "Mentor",
                       "Mentor: share of the step before (%)"]  # fmt: skip
     assert rows[0][:3] == ["Invited", "invitations sent, plus people who applied on their own", "11"]

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from insights.digests import admin_digests_due
-from insights.tests.conftest import MARKER, Known
+from insights.tests.conftest import MARKER, Known, fetch
 from mentorship.accounts.models import User
 from mentorship.notifications.tasks import flush_outbox
 from programs.models import Program
@@ -45,7 +45,7 @@ def test_no_page_or_export_shows_private_content(known: Known, persona: str) -> 
     client.force_login(User.objects.get(pk=known.people[persona]))
     seen = 0
     for url in hr_urls(known):
-        response = client.get(url)
+        response = fetch(client, url)
         assert response.status_code == 200, url
         text = body(response)
         assert MARKER not in text, url

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from insights.tasks import refresh_figures
-from insights.tests.conftest import agree, enroll, meet, person, rate, relate
+from insights.tests.conftest import agree, enroll, fetch, meet, person, rate, relate
 from meetings.models import ActionItem
 from mentorship.accounts.models import User
 from mentorship.accounts.roles import grant_program_admin
@@ -46,7 +46,7 @@ def grow(program: Program, start: int, count: int) -> None:
 
 def queries(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+        response = fetch(client, url)
         if response.streaming:
             b"".join(response.streaming_content)
     assert response.status_code == 200, url

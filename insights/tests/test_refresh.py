@@ -1,4 +1,5 @@
-"""The health figures pages read: refreshed by the periodic task, by a page when stale or missing, by HR's actions."""
+"""The health figures pages read: refreshed by the periodic task, at a page's request when stale or missing (the
+page itself never writes), and by HR's actions."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from django.utils import timezone
 
 from insights import services
 from insights.models import PairHealth, ProgramFigures
-from insights.selectors import programs_due_for_refresh
-from insights.services import STALE_AFTER, figures_ensure_fresh
+from insights.selectors import STALE_AFTER, programs_due_for_refresh
+from insights.services import figures_ensure_fresh
 from insights.tasks import refresh_figures
 from insights.tests.conftest import Known, meet, person, relate
 from mentorship.accounts.models import User
@@ -35,6 +36,8 @@ def admin_client(known: Known) -> Client:
 
 
 def test_the_periodic_task_refreshes_live_programs_and_those_never_refreshed(known: Known) -> None:
+    PairHealth.objects.all().delete()
+    ProgramFigures.objects.all().delete()
     Program.objects.filter(pk=known.other_program).update(status=Program.Status.CLOSED)
     assert set(programs_due_for_refresh()) == {known.program, known.sponsorship, known.other_program}
     assert refresh_figures() == 3  # one task per program (run in process here)
@@ -44,22 +47,28 @@ def test_the_periodic_task_refreshes_live_programs_and_those_never_refreshed(kno
     assert set(programs_due_for_refresh()) == {known.program, known.sponsorship}
 
 
-def test_a_page_refreshes_stale_figures_and_adds_new_pairs(
-    known: Known, admin_client: Client, clock: Any, user_of: Any
+def test_a_page_never_writes_but_asks_for_stale_figures_and_new_pairs(
+    known: Known, admin_client: Client, clock: Any, user_of: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     dashboard = reverse("insights:dashboard", args=["known-mentoring"])
-    admin_client.get(dashboard)
+    with django_capture_on_commit_callbacks(execute=True) as asked:
+        page = admin_client.get(dashboard)
+    assert page.context["freshness"].due == [] and asked == []  # fresh figures: nothing to ask
     assert score_of(known, "B") == 40
     meet(Relationship.objects.get(pk=known.pairs["B"]), "2027-03-14")  # Bea and Rex met yesterday
-    admin_client.get(dashboard)
-    assert score_of(known, "B") == 40  # fresh enough: the figures are at most STALE_AFTER old
     newcomer = relate(Program.objects.get(pk=known.program), person("Zoe"), user_of("Rio"), "starting", "2027-03-10")
-    page = admin_client.get(dashboard)
-    assert PairHealth.objects.filter(relationship=newcomer).exists()  # a new pair is never missing from a page
-    assert page.context["d"].health.open == 5
+    before = list(PairHealth.objects.values_list("pk", "score", "computed_at"))
+    with django_capture_on_commit_callbacks(execute=False) as asked:
+        page = admin_client.get(dashboard)
+    assert list(PairHealth.objects.values_list("pk", "score", "computed_at")) == before  # the GET wrote nothing
+    assert page.context["freshness"].due == [known.program]
+    assert len(asked) == 1  # the workers are asked once the request is over
+    asked[0]()  # a worker runs the refresh (in process here)
+    assert PairHealth.objects.filter(relationship=newcomer).exists()
+    assert score_of(known, "B") == 93  # the whole program was refreshed: Bea and Rex met yesterday
+    assert admin_client.get(dashboard).context["freshness"].due == []
     clock.shift(STALE_AFTER + datetime.timedelta(minutes=1))
-    admin_client.get(dashboard)
-    assert score_of(known, "B") == 93  # met yesterday: two of the three expected meetings, no longer stalled
+    assert admin_client.get(dashboard).context["freshness"].due == [known.program]
 
 
 def test_hr_actions_refresh_their_pair_at_once(known: Known, user_of: Any) -> None:

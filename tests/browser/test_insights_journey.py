@@ -117,7 +117,7 @@ def test_an_administrator_reads_the_dashboard_nudges_a_pair_and_downloads_the_cs
 
     page.get_by_role("link", name="Spring Mentoring").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download relationships (CSV)").click()
+        page.get_by_role("button", name="Download relationships (CSV)").click()
     download = download_info.value
     assert download.suggested_filename.startswith(f"{program.slug}-relationships-")
     text = open(download.path(), encoding="utf-8-sig").read()  # noqa: SIM115 - a temporary file
