@@ -141,8 +141,8 @@ class PairHealth(models.Model):
 class ProgramFigures(models.Model):
     """A program's figures that read a year of meetings (meetings per month), kept with its pairs' health.
 
-    ``computed_at`` is when the program's pairs were last refreshed together; pages refresh a program whose figures
-    are older than insights.selectors.STALE_AFTER when they show it.
+    ``computed_at`` is when the program's pairs were last refreshed together; a page showing figures older than
+    insights.selectors.STALE_AFTER asks the workers to refresh them.
     """
 
     program = models.OneToOneField(Program, on_delete=models.CASCADE, primary_key=True, related_name="+")
