@@ -56,7 +56,14 @@ def program_create(*, created_by: User, administrators: Iterable[User] = (), **f
 
 
 @transaction.atomic
-def program_update(*, program: Program, administrators: Iterable[User] | None = None, **fields: Any) -> Program:
+def program_update(
+    *,
+    program: Program,
+    administrators: Iterable[User] | None = None,
+    questions: Sequence[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Program:
+    """Save changed settings, and the administrators and application questions when given."""
     for name, value in fields.items():
         setattr(program, name, value)
     program.full_clean()
@@ -66,6 +73,8 @@ def program_update(*, program: Program, administrators: Iterable[User] | None = 
         if not admins:
             raise ProgramError(_("A program needs at least one administrator."))
         program.administrators.set(admins)
+    if questions is not None:
+        questions_replace(program=program, questions=questions)
     return program
 
 
