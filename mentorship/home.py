@@ -7,6 +7,7 @@ primary button is the most urgent thing waiting for the person, or else their ne
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,7 +226,11 @@ def _mentee_checklist(
 
 
 def _mentor_checklist(
-    user: User, profile: Profile, enrollments: list[Enrollment], relationships: list[Relationship], needs: list[Need]
+    user: User,
+    profile: Profile,
+    enrollments: list[Enrollment],
+    relationships: list[Relationship],
+    needs: Sequence[Need],
 ) -> Checklist:
     answered = any(r.mentor_id == user.pk for r in relationships)
     signed_up = any(e.status in (Enrollment.Status.APPLIED, Enrollment.Status.APPROVED) for e in enrollments)
@@ -298,7 +303,7 @@ def first_steps(
     profile: Profile,
     enrollments: list[Enrollment],
     relationships: list[Relationship],
-    needs: list[Need],
+    needs: Sequence[Need],
 ) -> FirstSteps:
     current = [e for e in enrollments if e.status not in _CLOSED]
     as_mentee = [e for e in current if e.role == Enrollment.Role.MENTEE]

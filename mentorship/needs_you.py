@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -216,7 +216,8 @@ def _action_item(row: dict[str, Any], at: Moment) -> Need:
 
 def _invitation(row: dict[str, Any], at: Moment) -> Need:
     role = Enrollment.Role(row["tag"]).label.lower()
-    day = row["day"]
+    # An invitation holds past the enrollment window; only a closing date still ahead is a deadline.
+    day = row["day"] if row["day"] and row["day"] >= at.today else None
     return Need(
         kind=row["kind"],
         title=_("You are invited to %(program)s as %(role)s") % {"program": row["label"], "role": role},
@@ -278,7 +279,32 @@ PRESENTERS: dict[str, Callable[[dict[str, Any], Moment], Need]] = {
 # -- the list ------------------------------------------------------------------------------------------------
 
 
-def needs_you(*, user: User, now: datetime.datetime | None = None) -> list[Need]:
+class NeedList(Sequence[Need]):
+    """The fetched rows, put into words only when someone reads them: the bell's badge only counts them."""
+
+    def __init__(self, rows: list[dict[str, Any]], at: Moment) -> None:
+        self._rows = rows
+        self._at = at
+        self._needs: list[Need] | None = None
+
+    def _present(self) -> list[Need]:
+        if self._needs is None:
+            needs = (PRESENTERS[row["kind"]](row, self._at) for row in self._rows)
+            self._needs = sorted(needs, key=Need.sort_key)
+        return self._needs
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Need: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Need]: ...
+    def __getitem__(self, index: int | slice) -> Need | Sequence[Need]:
+        return self._present()[index]
+
+
+def needs_you(*, user: User, now: datetime.datetime | None = None) -> NeedList:
     """Everything waiting for this person's action, most urgent first, read in one query."""
     at = Moment(now=now or timezone.now(), zone=user.zone)
     parts = [
@@ -287,8 +313,7 @@ def needs_you(*, user: User, now: datetime.datetime | None = None) -> list[Need]
         *meeting_rows(user=user, now=at.now, today=at.today),
         *matching_rows(user=user),
     ]
-    rows = [unprefixed(row) for row in parts[0].union(*parts[1:], all=True)]
-    return sorted((PRESENTERS[row["kind"]](row, at) for row in rows), key=Need.sort_key)
+    return NeedList([unprefixed(row) for row in parts[0].union(*parts[1:], all=True)], at)
 
 
 def bell_section(request: HttpRequest) -> BellSection:
@@ -296,9 +321,9 @@ def bell_section(request: HttpRequest) -> BellSection:
     return BellSection(template=TEMPLATE, items=needs_you(user=request.user))
 
 
-def needs_you_for_request(request: HttpRequest) -> list[Need]:
+def needs_you_for_request(request: HttpRequest) -> Sequence[Need]:
     """The person's list as the bell read it for this request, so the home page reads it only once."""
     for section in bell_sections(request):
         if section.template == TEMPLATE:
-            return list(section.items)
+            return section.items
     return needs_you(user=request.user)
