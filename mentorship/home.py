@@ -187,13 +187,15 @@ def _goals_step(relationship: Relationship | None, user: User) -> Step:
     agreed = relationship.agreement_mentee_ok is not None and relationship.agreement_mentor_ok is not None
     if relationship.goal_count and agreed:
         return Step(title=title, done=True)
-    url = relationship.get_absolute_url()
     if not relationship.goal_count:
+        url = reverse("relationships:goal_new", args=[relationship.pk])
         return Step(title=title, done=False, action=_("Add your goals"), url=url)
     if relationship.agreement_version is None:
-        return Step(title=title, done=False, action=_("Draft the agreement"), url=url + "#agreement")
+        url = reverse("relationships:agreement_edit", args=[relationship.pk])
+        return Step(title=title, done=False, action=_("Draft the agreement"), url=url)
     if relationship.agreement_mentee_ok is None:
-        return Step(title=title, done=False, action=_("Accept the agreement"), url=url + "#agreement")
+        url = relationship.get_absolute_url() + "#agreement"
+        return Step(title=title, done=False, action=_("Accept the agreement"), url=url)
     other = relationship.other_person(user.pk).display_name
     return Step(title=title, done=False, hint=_("Waiting for %(name)s to accept the agreement.") % {"name": other})
 

@@ -162,7 +162,8 @@ def seed_programs() -> list[str]:
         {
             "name": "Data and Design Guild",
             "kind": Program.Kind.MENTORING,
-            "status": Program.Status.RUNNING,
+            # Open: anyone may still join and pick a mentor.
+            "status": Program.Status.OPEN,
             "description": "Pick your own mentor among data scientists, designers and engineering leads: the "
             "recommendations show who fits what you want to grow in.",
             "access": Program.Access.OPEN,

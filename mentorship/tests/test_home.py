@@ -82,7 +82,7 @@ def test_the_mentee_steps_follow_the_relationship(client: Client, member: User, 
     program = ProgramFactory(status="running")
     relationship = pair(program, member, outsider)
     client.force_login(member)
-    assert next_step(client) == ("Add your goals", relationship.get_absolute_url())
+    assert next_step(client) == ("Add your goals", reverse("relationships:goal_new", args=[relationship.pk]))
     make_active(relationship)
     assert next_step(client) == ("Schedule your first meeting", reverse("meetings:schedule", args=[relationship.pk]))
     MeetingFactory(relationship=relationship)
