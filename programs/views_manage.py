@@ -60,7 +60,8 @@ def manage_list(request: HttpRequest) -> HttpResponse:
 @program_admin_required
 @require_http_methods(["GET", "POST"])
 def program_create(request: HttpRequest) -> HttpResponse:
-    form = ProgramForm(request.POST or None)
+    # The creator runs the program with the colleagues they tick; the form shows them ticked from the start.
+    form = ProgramForm(request.POST or None, initial={"administrators": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
         program = services.program_create(
             created_by=request.user, administrators=form.cleaned_data["administrators"], **form.program_fields()
