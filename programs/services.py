@@ -44,8 +44,27 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
+# A second click on "create" this soon after the first, for the same name, is the same request.
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(seconds=30)
+
+
 @transaction.atomic
-def program_create(*, created_by: User, administrators: Iterable[User] = (), **fields: Any) -> Program:
+def program_create(
+    *, created_by: User, administrators: Iterable[User] = (), once: bool = False, **fields: Any
+) -> Program:
+    """A new program run by its creator and the administrators given.
+
+    With `once`, a program the same person created under the same name moments ago is returned instead of a
+    twin: two clicks on the button make one program.
+    """
+    if once:
+        # Serialise this person's creations so two requests at the same moment cannot both miss the twin.
+        list(User.objects.select_for_update().filter(pk=created_by.pk).values_list("pk", flat=True))
+        twin = Program.objects.filter(
+            created_by=created_by, name=fields.get("name"), created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW
+        ).first()
+        if twin is not None:
+            return twin
     if not fields.get("slug"):
         fields["slug"] = unique_slug(fields["name"])
     program = Program(created_by=created_by, **fields)

@@ -49,7 +49,10 @@ def setup_new(request: HttpRequest) -> HttpResponse:
     form = ProgramStepForm(request.POST or None, step="basics", actor=request.user)
     if request.method == "POST" and form.is_valid():
         program = services.program_create(
-            created_by=request.user, administrators=form.cleaned_data["administrators"], **form.program_fields()
+            created_by=request.user,
+            administrators=form.cleaned_data["administrators"],
+            once=True,
+            **form.program_fields(),
         )
         messages.success(request, _("Program created as a draft that only its administrators see. Next: who can join."))
         return redirect("programs:setup", slug=program.slug, step=_following("basics"))

@@ -203,3 +203,11 @@ def test_the_invite_step_of_an_open_program_goes_straight_to_the_invitations(
     response = admin_client.post(step_url(program, "invite"), follow=True)
     assert response.status_code == 200
     assert "cannot become" in response.content.decode()
+
+
+def test_two_clicks_on_create_make_one_draft(admin_client: Client, program_admin: Any) -> None:
+    for _click in range(2):
+        response = admin_client.post(reverse("programs:setup_new"), basics(administrators=[program_admin.pk]))
+        assert response.status_code == 302
+    [program] = Program.objects.all()
+    assert response["Location"] == step_url(program, "enrollment")
