@@ -23,11 +23,11 @@ def _enrollment_id(label: str, *, required: bool = True) -> IdField:
 
 
 class ReviewActionForm(forms.Form):
-    """One press of a button on the draft review: run, publish, or a rule for one pair."""
+    """One press of a button on the draft review: run, or a rule for one pair (publishing has its own page)."""
 
     RULES = {"lock": PairRule.Rule.LOCK, "forbid": PairRule.Rule.FORBID, "clear": ""}
 
-    action = forms.ChoiceField(choices=[(name, name) for name in ("run", "publish", *RULES)])
+    action = forms.ChoiceField(choices=[(name, name) for name in ("run", *RULES)])
     mentee = _enrollment_id(_("Mentee"), required=False)
     mentor = _enrollment_id(_("Mentor"), required=False)
 
@@ -40,6 +40,12 @@ class ReviewActionForm(forms.Form):
     @property
     def rule(self) -> str:
         return self.RULES[self.cleaned_data["action"]]
+
+
+class PublishForm(forms.Form):
+    """The administrator's confirmation, with the number of pairs they saw."""
+
+    expected = forms.IntegerField(min_value=0, max_value=1_000_000)
 
 
 class MentorChoiceForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from matching.models import MatchProposal
-from mentorship.accounts.models import zone_named
+from mentorship.accounts.models import display_name_of, zone_named
 from mentorship.common.paging import pages_by_pk
 from mentorship.notifications.emails import absolute_url
 from mentorship.notifications.models import Kind
@@ -50,7 +50,7 @@ def unanswered_proposal_reminders(*, now: datetime.datetime) -> list[Reminder]:
     reminders: list[Reminder] = []
     for rows in pages_by_pk(proposals, fields=FIELDS):
         for row in rows:
-            mentee = row["mentee__user__full_name"] or row["mentee__user__email"].split("@")[0]
+            mentee = display_name_of(row["mentee__user__full_name"], row["mentee__user__email"])
             local = timezone.localtime(row["respond_by"], zone_named(row["mentor__user__profile__time_zone"]))
             reminders.append(
                 Reminder(

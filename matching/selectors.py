@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from matching.inputs import matching_input
 from matching.models import MatchProposal, PairRule
 from matching.solving import explain_pair, phrasebook_for, score_context
 from mentorship.accounts.models import User
+from mentorship.common.needs import need_rows
 from programs.models import Enrollment, Program
 from programs.plugins import Link
 from relationships.models import Relationship
@@ -39,6 +42,33 @@ def proposals_for_review(program: Program) -> list[MatchProposal]:
         .filter(Q(status=MatchProposal.Status.DRAFT) | Q(status=MatchProposal.Status.PROPOSED))
         .select_related("mentee__user__profile", "mentor__user__profile")
         .order_by("status", "-score", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class PublishSummary:
+    """What publishing the draft does, for the administrator to confirm: who is asked, who stays unmatched."""
+
+    proposals: int
+    mentors: int
+    left_out: int
+    respond_by: datetime.datetime
+
+
+def publish_summary(*, program: Program, now: datetime.datetime) -> PublishSummary:
+    counts = MatchProposal.objects.filter(program=program, status=MatchProposal.Status.DRAFT).aggregate(
+        proposals=Count("pk"), mentors=Count("mentor", distinct=True)
+    )
+    open_proposal = MatchProposal.objects.filter(mentee=OuterRef("pk"), status__in=MatchProposal.OPEN_STATUSES)
+    paired = Relationship.objects.filter(
+        program=program, mentee=OuterRef("user"), status__in=Relationship.OPEN_STATUSES
+    )
+    left_out = approved(program, Enrollment.Role.MENTEE).exclude(Exists(open_proposal)).exclude(Exists(paired)).count()
+    return PublishSummary(
+        proposals=counts["proposals"],
+        mentors=counts["mentors"],
+        left_out=left_out,
+        respond_by=now + datetime.timedelta(days=program.mentor_response_days),
     )
 
 
@@ -149,3 +179,62 @@ def choose_mentor_link(enrollment: Enrollment) -> Link | None:
     ):
         return Link(_("Choose your mentor"), reverse("matching:choose", args=[program.slug]))
     return None
+
+
+# -- what waits for a person (the "needs you" list; see mentorship/needs_you.py) ---------------------------
+
+
+def needs_you_rows(*, user: User) -> list[QuerySet[Any]]:
+    """Proposals and mentee requests to answer, questions about a proposal to reply to, a mentor to choose."""
+    waiting = MatchProposal.objects.filter(status=MatchProposal.Status.PROPOSED)
+    origin = Case(
+        When(origin=MatchProposal.Origin.MENTEE, then=Value("mentee_request")),
+        default=Value("proposal"),
+        output_field=CharField(),
+    )
+    to_answer = need_rows(
+        waiting.filter(mentor__user=user),
+        kind=origin,
+        ref=F("pk"),
+        parent=F("program_id"),
+        due=F("respond_by"),
+        name=F("mentee__user__full_name"),
+        email=F("mentee__user__email"),
+        label=F("program__name"),
+        tag=F("program__kind"),
+    )
+    questions = need_rows(
+        waiting.filter(mentee__user=user, answer="").exclude(question=""),
+        kind="proposal_question",
+        ref=F("pk"),
+        parent=F("program_id"),
+        due=F("respond_by"),
+        name=F("mentor__user__full_name"),
+        email=F("mentor__user__email"),
+        label=F("program__name"),
+    )
+    asked = MatchProposal.objects.filter(mentee=OuterRef("pk"), status=MatchProposal.Status.PROPOSED)
+    paired = Relationship.objects.filter(
+        program=OuterRef("program"), mentee=OuterRef("user"), status__in=Relationship.OPEN_STATUSES
+    )
+    to_choose = (
+        Enrollment.objects.filter(
+            user=user,
+            role=Enrollment.Role.MENTEE,
+            status=Enrollment.Status.APPROVED,
+            program__matching_mode=Program.MatchingMode.MENTEE_CHOOSES,
+            program__status__in=[Program.Status.OPEN, Program.Status.RUNNING],
+        )
+        .exclude(Exists(asked))
+        .exclude(Exists(paired))
+    )
+    choose = need_rows(
+        to_choose,
+        kind="choose_mentor",
+        ref=F("pk"),
+        parent=F("program_id"),
+        due=F("decided_at"),
+        label=F("program__name"),
+        slug=F("program__slug"),
+    )
+    return [to_answer, questions, choose]

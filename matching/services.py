@@ -122,14 +122,25 @@ def pair_rule_set(*, program: Program, mentee_id: int, mentor_id: int, rule: str
 
 
 @transaction.atomic
-def matching_publish(*, program: Program, actor: User) -> int:
-    """Send every draft pair to its mentor, who answers by the program's deadline."""
+def matching_publish(*, program: Program, actor: User, expected: int | None = None) -> int:
+    """Send every draft pair to its mentor, who answers by the program's deadline.
+
+    `expected` is the number of pairs the administrator confirmed; when the draft changed since (another
+    administrator ran matching again), nothing is sent and they are asked to look again.
+    """
     respond_by = timezone.now() + datetime.timedelta(days=program.mentor_response_days)
     drafts = list(
         MatchProposal.objects.select_for_update(of=("self",))
         .filter(program=program, status=MatchProposal.Status.DRAFT)
         .select_related("mentor__user", "mentee__user", "program")
     )
+    if expected is not None and len(drafts) != expected:
+        raise MatchingError(
+            _("The draft changed while you were looking: it now holds %(n)s pairs. Check it, then publish again.")
+            % {"n": len(drafts)}
+        )
+    if not drafts:
+        raise MatchingError(_("There is no draft to publish. Run matching first."))
     for proposal in drafts:
         proposal.status = MatchProposal.Status.PROPOSED
         proposal.respond_by = respond_by

@@ -10,6 +10,7 @@ urlpatterns = [
     path("proposals/", views.proposals, name="proposals"),
     path("proposals/<int:pk>/<str:action>/", views.proposal_respond, name="proposal_respond"),
     path("<slug:slug>/manage/matching/", views.matching_review, name="review"),
+    path("<slug:slug>/manage/matching/publish/", views.matching_publish, name="publish"),
     path("<slug:slug>/manage/relationships/", views_pairing.program_relationships, name="relationships"),
     path("<slug:slug>/mentors/", views.choose_mentor, name="choose"),
 ]

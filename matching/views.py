@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching import jobs, selectors, services
-from matching.forms import MentorChoiceForm, ProposalReplyForm, ReviewActionForm
+from matching.forms import MentorChoiceForm, ProposalReplyForm, PublishForm, ReviewActionForm
 from matching.models import MatchProposal
 from mentorship.common.views import run_service, show_form_errors
 from programs.models import Enrollment, Program
@@ -38,10 +39,6 @@ def _review_post(request: HttpRequest, program: Program) -> HttpResponse | servi
     action = form.cleaned_data["action"]
     if action == "run":
         return _run(request, program)
-    if action == "publish":
-        count = services.matching_publish(program=program, actor=request.user)
-        messages.success(request, _("%(n)s proposals sent to the mentors.") % {"n": count})
-        return redirect("matching:review", slug=program.slug)
     run_service(
         request,
         lambda: services.pair_rule_set(
@@ -101,6 +98,32 @@ def matching_review(request: HttpRequest, slug: str) -> HttpResponse:
         "q": request.GET.get("q", ""),
     }
     return render(request, "matching/review.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matching_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publishing asks first: how many proposals go to how many mentors, who stays unmatched, and by when."""
+    program = get_program_for_admin(user=request.user, slug=slug)
+    if request.method == "POST":
+        form = PublishForm(request.POST)
+        if not form.is_valid():
+            show_form_errors(request, form)
+            return redirect("matching:publish", slug=program.slug)
+        published = run_service(
+            request,
+            lambda: services.matching_publish(
+                program=program, actor=request.user, expected=form.cleaned_data["expected"]
+            ),
+        )
+        if published:
+            messages.success(request, _("%(n)s proposals sent to the mentors.") % {"n": published.value})
+        return redirect("matching:review", slug=program.slug)
+    summary = selectors.publish_summary(program=program, now=timezone.now())
+    if not summary.proposals:
+        messages.info(request, _("There is no draft to publish. Run matching first."))
+        return redirect("matching:review", slug=program.slug)
+    return render(request, "matching/publish.html", {"program": program, "summary": summary})
 
 
 # -- mentors -----------------------------------------------------------------------------------------------

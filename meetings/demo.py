@@ -1,4 +1,5 @@
-"""Demo meetings for `seed_demo`: past meetings with notes and action items (some overdue) and upcoming ones."""
+"""Demo meetings for `seed_demo`: past meetings with notes and action items (some overdue), one waiting to be
+wrapped up, upcoming ones, and a first meeting tomorrow with an empty agenda."""
 
 from __future__ import annotations
 
@@ -67,7 +68,9 @@ def seed_meetings() -> list[str]:
                 location=TEAMS,
             )
         past = list(series.meetings.filter(end__lt=timezone.now()).order_by("start"))
-        for index, meeting in enumerate(past):
+        # The latest meeting is left for the pair to wrap up; the one before it left an item now overdue.
+        held = past[:-1]
+        for index, meeting in enumerate(held):
             meeting.status = Meeting.Status.HELD
             meeting.shared_notes = "Reviewed progress on the goals and agreed the next steps."
             meeting.wrapped_up_at = meeting.end
@@ -79,7 +82,7 @@ def seed_meetings() -> list[str]:
                 description="Draft the outline we discussed" if index % 2 == 0 else "Read the recommended chapter",
                 owner=relationship.mentee,
                 due_on=meeting.start.date() + datetime.timedelta(days=10),
-                status=ActionItem.Status.DONE if index < len(past) - 1 else ActionItem.Status.OPEN,
+                status=ActionItem.Status.DONE if index < len(held) - 1 else ActionItem.Status.OPEN,
                 created_by=relationship.mentor,
             )
         ActionItem.objects.create(
@@ -102,11 +105,14 @@ def seed_meetings() -> list[str]:
                 position=2,
             )
         lines.append(
-            f"meetings for {relationship}: {len(past)} held, next on {upcoming.start:%d %b}" if upcoming else ""
+            f"meetings for {relationship}: {len(held)} held, one to wrap up, next on {upcoming.start:%d %b}"
+            if upcoming
+            else ""
         )
     starting = Relationship.objects.filter(status=Relationship.Status.STARTING).first()
     if starting and not starting.meetings.exists():
-        start = timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=3)
+        # Tomorrow, with an empty agenda: both are asked to prepare it.
+        start = timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=1)
         Meeting.objects.create(
             relationship=starting,
             start=start,

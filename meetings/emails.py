@@ -5,6 +5,7 @@ from __future__ import annotations
 from meetings.models import Meeting, MeetingSeries
 from mentorship.accounts.models import User
 from mentorship.notifications.emails import absolute_url
+from mentorship.notifications.notices import notice_add
 from mentorship.notifications.outbox import email_queue
 
 
@@ -15,7 +16,7 @@ def meeting_scheduled(*, actor: User, series: MeetingSeries | None = None, meeti
     relationship = subject.relationship
     other = relationship.other_person(actor.pk)
     kind = "series" if series else "meeting"
-    email_queue(
+    email = email_queue(
         key=f"meeting-scheduled:{kind}:{subject.pk}:{other.pk}",
         kind="meeting_scheduled",
         to=other.email,
@@ -28,13 +29,18 @@ def meeting_scheduled(*, actor: User, series: MeetingSeries | None = None, meeti
             "link": absolute_url(relationship.get_absolute_url() + "#meetings"),
         },
     )
+    url = meeting.get_absolute_url() if meeting else relationship.get_absolute_url() + "#meetings"
+    notice_add(user_id=other.pk, key=email.key, kind=email.kind, title=email.subject, url=url)
 
 
 def meeting_thanks(*, meeting: Meeting, author: User, recipient: User, message: str) -> None:
-    email_queue(
+    email = email_queue(
         key=f"meeting-thanks:{meeting.pk}:{author.pk}",
         kind="meeting_thanks",
         to=recipient.email,
         template="meeting-thanks",
         context={"meeting": meeting, "author": author, "person": recipient, "message": message},
+    )
+    notice_add(
+        user_id=recipient.pk, key=email.key, kind=email.kind, title=email.subject, url=meeting.get_absolute_url()
     )

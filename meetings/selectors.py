@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from meetings.icebreakers import icebreaker_for
-from meetings.models import ActionItem, Meeting, MeetingSeries
+from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries
+from meetings.reminders import ACTION_SOON_DAYS, PREPARE_BEFORE
 from mentorship.accounts.models import User
+from mentorship.common.needs import need_rows
 from relationships.models import Relationship
+from relationships.selectors import UNDER_WAY, other_side
 
 
 def _party(user: User) -> Q:
@@ -93,3 +99,51 @@ def meeting_page(*, meeting: Meeting, viewer: User) -> dict[str, object]:
         .order_by("start")
         .first(),
     }
+
+
+# -- what waits for a person (the "needs you" list; see mentorship/needs_you.py) ---------------------------
+
+# A meeting nobody wrapped up stays in the list this long after it ended; older ones are history.
+WRAP_UP_WITHIN = datetime.timedelta(days=30)
+
+
+def needs_you_rows(*, user: User, now: datetime.datetime, today: datetime.date) -> list[QuerySet[Any]]:
+    """Meetings to prepare (no agenda two days before), meetings to wrap up, and action items due or overdue."""
+    meetings = Meeting.objects.filter(_party(user), status=Meeting.Status.SCHEDULED, relationship__status__in=UNDER_WAY)
+    meeting = {
+        "ref": F("pk"),
+        "parent": F("relationship_id"),
+        "label": F("title"),
+        "name": other_side(user, "full_name", via="relationship__"),
+        "email": other_side(user, "email", via="relationship__"),
+    }
+    to_prepare = need_rows(
+        meetings.filter(start__gt=now, start__lte=now + PREPARE_BEFORE).exclude(
+            Exists(AgendaItem.objects.filter(meeting=OuterRef("pk")))
+        ),
+        kind="meeting_prepare",
+        due=F("start"),
+        **meeting,
+    )
+    to_wrap_up = need_rows(
+        meetings.filter(end__lte=now, end__gt=now - WRAP_UP_WITHIN, wrapped_up_at__isnull=True),
+        kind="wrap_up",
+        due=F("end"),
+        **meeting,
+    )
+    items = need_rows(
+        ActionItem.objects.filter(
+            owner=user,
+            status=ActionItem.Status.OPEN,
+            relationship__status__in=UNDER_WAY,
+            due_on__lte=today + datetime.timedelta(days=ACTION_SOON_DAYS),
+        ),
+        kind="action_item",
+        ref=F("pk"),
+        parent=F("relationship_id"),
+        day=F("due_on"),
+        label=F("description"),
+        name=other_side(user, "full_name", via="relationship__"),
+        email=other_side(user, "email", via="relationship__"),
+    )
+    return [to_prepare, to_wrap_up, items]

@@ -1,4 +1,5 @@
-"""Demo programs for `seed_demo`: a running mentoring program and a sponsorship program, enrollments in every status."""
+"""Demo programs for `seed_demo`: a running mentoring program, a sponsorship program and a program where mentees
+choose their mentor, with enrollments in every status."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from programs.models import ApplicationQuestion, Enrollment, GoalCategory, Invit
 
 MENTORING_SLUG = "engineering-mentoring-2026"
 SPONSORSHIP_SLUG = "leadership-sponsorship"
+GUILD_SLUG = "data-and-design-guild"
 
 # (email, role, status, capacity) for each program.
 MENTORING_ENROLLMENTS = [
@@ -31,9 +33,23 @@ SPONSORSHIP_ENROLLMENTS = [
     ("vp.engineering@example.com", Enrollment.Role.SPONSOR, Enrollment.Status.APPROVED, 2),
     ("director.product@example.com", Enrollment.Role.SPONSOR, Enrollment.Status.APPROVED, 1),
     ("lucas.martin@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPROVED, None),
-    ("priya.shah@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPLIED, None),
+    # Approved, so the matching demo can propose her to a sponsor who has yet to answer.
+    ("priya.shah@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPROVED, None),
     ("grace.kim@example.com", Enrollment.Role.MENTEE, Enrollment.Status.DECLINED, None),
 ]
+# A program where mentees choose their mentor from recommendations.
+GUILD_ENROLLMENTS = [
+    ("kenji.watanabe@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, 2),
+    ("li.wei@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, 2),
+    ("amara.nwosu@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, 2),
+    ("maria.lopez@example.com", Enrollment.Role.MENTOR, Enrollment.Status.APPROVED, 1),
+    ("grace.kim@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPROVED, None),
+    ("ana.souza@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPROVED, None),
+    ("noah.fischer@example.com", Enrollment.Role.MENTEE, Enrollment.Status.APPROVED, None),
+]
+# Decisions this recent still show in the applicant's "needs you" list; the others were taken long ago.
+RECENT_DECISION = datetime.timedelta(days=2)
+OLD_DECISION = datetime.timedelta(days=40)
 
 
 def _program(slug: str, defaults: dict[str, object], admin: User) -> Program:
@@ -44,8 +60,11 @@ def _program(slug: str, defaults: dict[str, object], admin: User) -> Program:
 
 def _enroll(program: Program, rows: list[tuple[str, str, str, int | None]], admin: User) -> None:
     users = {user.email: user for user in User.objects.filter(email__in=[row[0] for row in rows])}
+    now = timezone.now()
     for email, role, status, capacity in rows:
         user = users[email]
+        decided = status in (Enrollment.Status.DECLINED, Enrollment.Status.WAITLISTED, Enrollment.Status.APPROVED)
+        recent = status != Enrollment.Status.APPROVED
         enrollment, created = Enrollment.objects.get_or_create(
             program=program,
             user=user,
@@ -59,7 +78,8 @@ def _enroll(program: Program, rows: list[tuple[str, str, str, int | None]], admi
                 "decision_reason": "This round is full; please apply again next cycle."
                 if status == Enrollment.Status.DECLINED
                 else "",
-                "decided_by": admin if status in (Enrollment.Status.APPROVED, Enrollment.Status.DECLINED) else None,
+                "decided_by": admin if decided else None,
+                "decided_at": (now - (RECENT_DECISION if recent else OLD_DECISION)) if decided else None,
                 "invited_by": admin if status == Enrollment.Status.INVITED else None,
             },
         )
@@ -137,4 +157,22 @@ def seed_programs() -> list[str]:
         admin,
     )
     _enroll(sponsorship, SPONSORSHIP_ENROLLMENTS, admin)
-    return [mentoring.name, sponsorship.name]
+    guild = _program(
+        GUILD_SLUG,
+        {
+            "name": "Data and Design Guild",
+            "kind": Program.Kind.MENTORING,
+            # Open: anyone may still join and pick a mentor.
+            "status": Program.Status.OPEN,
+            "description": "Pick your own mentor among data scientists, designers and engineering leads: the "
+            "recommendations show who fits what you want to grow in.",
+            "access": Program.Access.OPEN,
+            "matching_mode": Program.MatchingMode.MENTEE_CHOOSES,
+            "starts_on": today - datetime.timedelta(days=7),
+            "ends_on": today + datetime.timedelta(days=180),
+            "mentor_response_days": 5,
+        },
+        admin,
+    )
+    _enroll(guild, GUILD_ENROLLMENTS, admin)
+    return [mentoring.name, sponsorship.name, guild.name]

@@ -23,6 +23,8 @@ from programs.selectors import RosterFilters
 from programs.services import Application
 
 MAX_CSV_BYTES = 1_000_000
+# Settings that only mean something in a sponsorship program.
+SPONSOR_ONLY_FIELDS = ("sponsor_min_level_gap",)
 
 
 def program_admin_users() -> QuerySet[User]:
@@ -50,6 +52,28 @@ class ProgramForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("People with the program administrator role who run this program with you."),
     )
+
+    FIELDSETS = [
+        (_("The program"), ["name", "kind", "description", "administrators"]),
+        (
+            _("Who can join and when"),
+            ["access", "allow_external", "enrollment_opens_on", "enrollment_closes_on", "starts_on", "ends_on"],
+        ),
+        (
+            _("Relationships"),
+            [
+                "default_relationship_months",
+                "goal_categories",
+                "custom_goal_categories_text",
+                "default_cadence",
+                "default_meeting_minutes",
+            ],
+        ),
+        (
+            _("Matching"),
+            ["matching_mode", "default_mentor_capacity", "mentor_response_days", "sponsor_min_level_gap"],
+        ),
+    ]
 
     class Meta:
         model = Program
@@ -94,33 +118,12 @@ class ProgramForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["administrators"].initial = list(self.instance.administrators.values_list("pk", flat=True))
             self.fields["custom_goal_categories_text"].initial = ", ".join(self.instance.custom_goal_categories)
+            if self.instance.kind != Program.Kind.SPONSORSHIP:
+                for name in SPONSOR_ONLY_FIELDS:
+                    del self.fields[name]
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset(_("The program"), "name", "kind", "description", "administrators"),
-            Fieldset(
-                _("Who can join and when"),
-                "access",
-                "allow_external",
-                "enrollment_opens_on",
-                "enrollment_closes_on",
-                "starts_on",
-                "ends_on",
-            ),
-            Fieldset(
-                _("Relationships"),
-                "default_relationship_months",
-                "goal_categories",
-                "custom_goal_categories_text",
-                "default_cadence",
-                "default_meeting_minutes",
-            ),
-            Fieldset(
-                _("Matching"),
-                "matching_mode",
-                "default_mentor_capacity",
-                "mentor_response_days",
-                "sponsor_min_level_gap",
-            ),
+            *(Fieldset(legend, *(name for name in names if name in self.fields)) for legend, names in self.FIELDSETS)
         )
         self.helper.add_input(Submit("save", _("Save program")))
 
@@ -137,6 +140,13 @@ class ProgramForm(forms.ModelForm):
     def custom_categories(self) -> list[str]:
         names = [name.strip()[:60] for name in self.cleaned_data.get("custom_goal_categories_text", "").split(",")]
         return list(dict.fromkeys(name for name in names if name))
+
+    def program_fields(self) -> dict[str, Any]:
+        """The settings this form shows, as the program services take them."""
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        if "custom_goal_categories_text" in self.fields:
+            fields["custom_goal_categories"] = self.custom_categories()
+        return fields
 
 
 class QuestionForm(forms.ModelForm):
@@ -190,6 +200,17 @@ class QuestionForm(forms.ModelForm):
 QuestionFormSet = forms.modelformset_factory(
     ApplicationQuestion, form=QuestionForm, extra=1, can_delete=True, max_num=30, validate_max=True
 )
+
+
+def questions_of(formset: forms.BaseModelFormSet) -> list[dict[str, Any]]:
+    """The questions a valid formset keeps, in order: blank extra blocks and ticked deletions left out."""
+    kept = []
+    for form in formset.forms:
+        blank_extra = not form.instance.pk and not form.has_changed()
+        if blank_extra or form.cleaned_data.get("DELETE"):
+            continue
+        kept.append(form.question_data())
+    return kept
 
 
 class InvitePasteForm(forms.Form):
@@ -351,3 +372,65 @@ class RosterFilterForm(forms.Form):
         return RosterFilters(
             query=data["q"].strip(), role=data["role"], status=data["status"], department=data["department"]
         )
+
+
+# -- setting a program up in steps --------------------------------------------------------------------------
+
+SETUP_STEPS: list[tuple[str, Any]] = [
+    ("basics", _("Basics")),
+    ("enrollment", _("Enrollment and questions")),
+    ("matching", _("Matching")),
+    ("meetings", _("Meeting cadence")),
+    ("invite", _("Invite")),
+]
+# The settings each step asks for; the last step invites people and asks for none.
+STEP_FIELDS: dict[str, list[str]] = {
+    "basics": [
+        "name",
+        "kind",
+        "description",
+        "goal_categories",
+        "custom_goal_categories_text",
+        "starts_on",
+        "ends_on",
+        "administrators",
+    ],
+    "enrollment": ["access", "allow_external", "enrollment_opens_on", "enrollment_closes_on"],
+    "matching": ["matching_mode", "default_mentor_capacity", "mentor_response_days", "sponsor_min_level_gap"],
+    "meetings": ["default_relationship_months", "default_cadence", "default_meeting_minutes"],
+}
+
+
+class ProgramStepForm(ProgramForm):
+    """One step of setting a program up: the program form narrowed to that step's settings.
+
+    The kind is chosen in the first step, so later steps show sponsor-only settings only to sponsorship
+    programs. The person setting the program up is ticked as an administrator and stays one until it is ready.
+    """
+
+    def __init__(self, *args: Any, step: str, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.step = step
+        self.actor = actor
+        wanted = set(STEP_FIELDS[step])
+        if self.instance.pk and self.instance.kind != Program.Kind.SPONSORSHIP:
+            wanted -= set(SPONSOR_ONLY_FIELDS)
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+        if "administrators" in self.fields and not self.instance.pk:
+            self.fields["administrators"].initial = [actor.pk]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_administrators(self) -> QuerySet[User]:
+        chosen = self.cleaned_data["administrators"]
+        if not self.actor.is_superuser and self.actor not in chosen:
+            raise forms.ValidationError(
+                _(
+                    "You are setting this program up, so you stay one of its administrators for now. Hand it "
+                    "over in its settings once it is ready."
+                )
+            )
+        return chosen

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from mentorship.accounts.models import User
+from mentorship.common.needs import need_rows
 from programs.models import Enrollment, Invitation, Job, Program
 
 
@@ -36,19 +39,27 @@ def get_program_for_user(*, user: User, slug: str) -> Program:
     return program
 
 
+def programs_run_by(user: User) -> QuerySet[Program]:
+    """The programs this person administers (a superuser, every program)."""
+    return Program.objects.all() if user.is_superuser else Program.objects.filter(administrators=user)
+
+
 def programs_administered_by(user: User) -> QuerySet[Program]:
-    programs = Program.objects.all() if user.is_superuser else Program.objects.filter(administrators=user)
-    return programs.annotate(
-        mentees=Count(
-            "enrollments", filter=Q(enrollments__role=Enrollment.Role.MENTEE, enrollments__status="approved")
-        ),
-        helpers=Count(
-            "enrollments",
-            filter=Q(enrollments__role__in=[Enrollment.Role.MENTOR, Enrollment.Role.SPONSOR])
-            & Q(enrollments__status="approved"),
-        ),
-        waiting=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.APPLIED)),
-    ).order_by("-created_at")
+    return (
+        programs_run_by(user)
+        .annotate(
+            mentees=Count(
+                "enrollments", filter=Q(enrollments__role=Enrollment.Role.MENTEE, enrollments__status="approved")
+            ),
+            helpers=Count(
+                "enrollments",
+                filter=Q(enrollments__role__in=[Enrollment.Role.MENTOR, Enrollment.Role.SPONSOR])
+                & Q(enrollments__status="approved"),
+            ),
+            waiting=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.APPLIED)),
+        )
+        .order_by("-created_at")
+    )
 
 
 def user_administers(*, user: User, program: Program) -> bool:
@@ -167,3 +178,63 @@ def get_job_for_user(*, user: User, slug: str, pk: int) -> Job:
     if job is None or not user_administers(user=user, program=job.program):
         raise Http404("No such job")
     return job
+
+
+# -- what waits for a person (the "needs you" list; see mentorship/needs_you.py) ---------------------------
+
+# A decision on someone's application stays in their list this long; it asks nothing more of them than reading.
+OUTCOME_SHOWN_FOR = datetime.timedelta(days=14)
+LIVE_STATUSES = (Program.Status.OPEN, Program.Status.RUNNING)
+
+
+def needs_you_rows(*, user: User, now: datetime.datetime) -> list[QuerySet[Any]]:
+    """Invitations to take up, recent decisions on the person's applications, and applications to decide on."""
+    mine = Enrollment.objects.filter(user=user)
+    program_columns = {"parent": F("program_id"), "label": F("program__name"), "slug": F("program__slug")}
+    invitations = need_rows(
+        mine.filter(status=Enrollment.Status.INVITED, program__status__in=LIVE_STATUSES),
+        kind="invitation",
+        ref=F("pk"),
+        day=F("program__enrollment_closes_on"),
+        tag=F("role"),
+        **program_columns,
+    )
+    decided = (
+        mine.filter(
+            status__in=list(Enrollment.DECIDABLE_FROM), decided_at__gte=now - OUTCOME_SHOWN_FOR, decided_at__lte=now
+        )
+        .exclude(program__status=Program.Status.DRAFT)
+        # A mentee let into a program where mentees choose hears it as "choose your mentor" (matching says it).
+        .exclude(
+            role=Enrollment.Role.MENTEE,
+            status=Enrollment.Status.APPROVED,
+            program__matching_mode=Program.MatchingMode.MENTEE_CHOOSES,
+        )
+    )
+    outcomes = need_rows(
+        decided, kind="application_outcome", ref=F("pk"), due=F("decided_at"), tag=F("status"), **program_columns
+    )
+    rows = [invitations, outcomes]
+    if user.is_program_admin:
+        waiting = Enrollment.objects.filter(program=OuterRef("pk"), status=Enrollment.Status.APPLIED).order_by()
+        to_decide = (
+            Program.objects.filter(administrators=user)
+            .exclude(status=Program.Status.CLOSED)
+            .annotate(
+                waiting=Subquery(waiting.values("program").annotate(n=Count("pk")).values("n")),
+                waiting_since=Subquery(waiting.values("program").annotate(first=Min("created_at")).values("first")),
+            )
+            .filter(waiting__gt=0)
+        )
+        rows.append(
+            need_rows(
+                to_decide,
+                kind="applications",
+                ref=F("pk"),
+                due=F("waiting_since"),
+                label=F("name"),
+                slug=F("slug"),
+                count=F("waiting"),
+            )
+        )
+    return rows

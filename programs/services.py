@@ -49,10 +49,27 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 # How many times a new program tries the next free slug when others took the one it picked at the same moment.
 SLUG_ATTEMPTS = 20
+# A second click on "create" this soon after the first, for the same name, is the same request.
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(seconds=30)
 
 
 @transaction.atomic
-def program_create(*, created_by: User, administrators: Iterable[User] = (), **fields: Any) -> Program:
+def program_create(
+    *, created_by: User, administrators: Iterable[User] = (), once: bool = False, **fields: Any
+) -> Program:
+    """A new program run by its creator and the administrators given.
+
+    With `once`, a program the same person created under the same name moments ago is returned instead of a
+    twin: two clicks on the button make one program.
+    """
+    if once:
+        # Serialise this person's creations so two requests at the same moment cannot both miss the twin.
+        list(User.objects.select_for_update().filter(pk=created_by.pk).values_list("pk", flat=True))
+        twin = Program.objects.filter(
+            created_by=created_by, name=fields.get("name"), created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW
+        ).first()
+        if twin is not None:
+            return twin
     program = Program(created_by=created_by, **fields)
     chosen = fields.get("slug")
     program.slug = chosen or unique_slug(program.name)
@@ -83,7 +100,14 @@ def program_create(*, created_by: User, administrators: Iterable[User] = (), **f
 
 
 @transaction.atomic
-def program_update(*, program: Program, administrators: Iterable[User] | None = None, **fields: Any) -> Program:
+def program_update(
+    *,
+    program: Program,
+    administrators: Iterable[User] | None = None,
+    questions: Sequence[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Program:
+    """Save changed settings, and the administrators and application questions when given."""
     for name, value in fields.items():
         setattr(program, name, value)
     program.full_clean()
@@ -104,6 +128,8 @@ def program_update(*, program: Program, administrators: Iterable[User] | None = 
                     "removed": len(before - {a.pk for a in admins}),
                 },
             )
+    if questions is not None:
+        questions_replace(program=program, questions=questions)
     return program
 
 

@@ -28,6 +28,7 @@ from programs.forms import (
     ProgramForm,
     QuestionFormSet,
     RosterFilterForm,
+    questions_of,
 )
 from programs.invitations_csv import parse_csv, parse_pasted
 from programs.models import Enrollment, Program
@@ -57,21 +58,19 @@ def manage_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/manage/list.html", context)
 
 
-def _program_fields(form: ProgramForm) -> dict[str, Any]:
-    fields = {name: form.cleaned_data[name] for name in ProgramForm.Meta.fields}
-    fields["custom_goal_categories"] = form.custom_categories()
-    return fields
-
-
 @program_admin_required
 @require_http_methods(["GET", "POST"])
 def program_create(request: HttpRequest) -> HttpResponse:
-    form = ProgramForm(request.POST or None)
+    # The creator runs the program with the colleagues they tick; the form shows them ticked from the start.
+    form = ProgramForm(request.POST or None, initial={"administrators": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
         created = run_service(
             request,
             lambda: services.program_create(
-                created_by=request.user, administrators=form.cleaned_data["administrators"], **_program_fields(form)
+                created_by=request.user,
+                administrators=form.cleaned_data["administrators"],
+                once=True,
+                **form.program_fields(),
             ),
             success=_("Program created as a draft. Add application questions, then open enrollment."),
             form=form,
@@ -90,7 +89,7 @@ def program_edit(request: HttpRequest, slug: str) -> HttpResponse:
         admins = set(form.cleaned_data["administrators"]) or {request.user}
         saved = run_service(
             request,
-            lambda: services.program_update(program=program, administrators=admins, **_program_fields(form)),
+            lambda: services.program_update(program=program, administrators=admins, **form.program_fields()),
             success=_("Program saved."),
             form=form,
         )
@@ -142,13 +141,7 @@ def program_questions(request: HttpRequest, slug: str) -> HttpResponse:
     program = selectors.get_program_for_admin(user=request.user, slug=slug)
     formset = QuestionFormSet(request.POST or None, queryset=program.questions.all(), prefix="questions")
     if request.method == "POST" and formset.is_valid():
-        kept = []
-        for form in formset.forms:
-            blank_extra = not form.instance.pk and not form.has_changed()
-            if blank_extra or form.cleaned_data.get("DELETE"):
-                continue
-            kept.append(form.question_data())
-        services.questions_replace(program=program, questions=kept)
+        services.questions_replace(program=program, questions=questions_of(formset))
         messages.success(request, _("Application questions saved."))
         return redirect("programs:questions", slug=program.slug)
     return render(request, "programs/manage/questions.html", {"program": program, "formset": formset})

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    When,
 )
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from mentorship.accounts.models import User
+from mentorship.common.needs import need_rows
 from programs.models import Program
 from programs.selectors import user_administers
 from relationships.models import (
@@ -179,3 +186,51 @@ def program_health(*, program: Program) -> ProgramHealth:
         row["kind_label"], row["outcome_label"] = kinds[row["kind"]], outcomes[row["outcome"]]
     rating = Reflection.objects.filter(relationship__program=program).aggregate(avg=Avg("rating"), n=Count("pk"))
     return ProgramHealth(by_status=by_status, advocacy=advocacy, average_rating=rating["avg"], ratings=rating["n"])
+
+
+# -- what waits for a person (the "needs you" list; see mentorship/needs_you.py) ---------------------------
+
+# An agreement's review date enters the list this long before it comes.
+REVIEW_AHEAD = datetime.timedelta(days=7)
+# A paused relationship asks nothing of anyone until it resumes.
+UNDER_WAY = (Relationship.Status.STARTING, Relationship.Status.ACTIVE)
+
+
+def other_side(user: User, field: str, *, via: str = "") -> Case:
+    """The other person's `field` in rows that reach a relationship through `via` ("relationship__" or "")."""
+    return Case(
+        When(**{f"{via}mentee": user}, then=F(f"{via}mentor__{field}")),
+        default=F(f"{via}mentee__{field}"),
+        output_field=CharField(),
+    )
+
+
+def needs_you_rows(*, user: User, today: datetime.date) -> list[QuerySet[Any]]:
+    """The latest agreement, where it waits for this person's acceptance or its review date is near."""
+    latest = Agreement.objects.filter(relationship=OuterRef("relationship")).order_by("-version").values("pk")[:1]
+    current = Agreement.objects.filter(
+        Q(relationship__mentee=user) | Q(relationship__mentor=user),
+        pk=Subquery(latest),
+        relationship__status__in=UNDER_WAY,
+    )
+    person = {
+        "ref": F("pk"),
+        "parent": F("relationship_id"),
+        "name": other_side(user, "full_name", via="relationship__"),
+        "email": other_side(user, "email", via="relationship__"),
+    }
+    waiting_for_me = Q(relationship__mentee=user, mentee_accepted_at__isnull=True) | Q(
+        relationship__mentor=user, mentor_accepted_at__isnull=True
+    )
+    to_accept = need_rows(current.filter(waiting_for_me), kind="agreement", due=F("updated_at"), **person)
+    to_review = need_rows(
+        current.filter(
+            mentee_accepted_at__isnull=False,
+            mentor_accepted_at__isnull=False,
+            review_on__lte=today + REVIEW_AHEAD,
+        ),
+        kind="agreement_review",
+        day=F("review_on"),
+        **person,
+    )
+    return [to_accept, to_review]

@@ -65,7 +65,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.email.split("@")[0]
+        return display_name_of(self.full_name, self.email)
 
     def get_full_name(self) -> str:
         return self.display_name
@@ -87,6 +87,14 @@ class User(AbstractUser):
         from mentorship.accounts.roles import user_is_program_admin
 
         return user_is_program_admin(self)
+
+
+def display_name_of(full_name: str | None, email: str | None) -> str:
+    """What a person is called on pages and in emails: their name, or the first part of their address.
+
+    A function of plain values too, for lists read as values rather than User rows.
+    """
+    return full_name or (email or "").split("@")[0]
 
 
 def normalise_skill_name(raw: str) -> str:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from dataclasses import dataclass
 
-from mentorship.accounts.models import Skill
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from mentorship.accounts.models import Profile, Skill
+
+# Every profile starts in this zone; only a person who changed it has told us where they work.
+DEFAULT_TIME_ZONE = "UTC"
 
 
 def skill_search(*, query: str, limit: int = 20) -> QuerySet[Skill]:
@@ -15,3 +21,50 @@ def skill_search(*, query: str, limit: int = 20) -> QuerySet[Skill]:
     return skills.annotate(uses=Count("offered_by", distinct=True) + Count("wanted_by", distinct=True)).order_by(
         "-uses", "name"
     )[:limit]
+
+
+def has_set_time_zone(profile: Profile) -> bool:
+    return profile.time_zone != DEFAULT_TIME_ZONE
+
+
+@dataclass(frozen=True)
+class ProfilePart:
+    label: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How much of the profile is filled in: what matching and the other person get to read."""
+
+    parts: list[ProfilePart]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * sum(part.done for part in self.parts) / len(self.parts))
+
+    @property
+    def missing(self) -> list[str]:
+        return [part.label for part in self.parts if not part.done]
+
+    @property
+    def is_full(self) -> bool:
+        return all(part.done for part in self.parts)
+
+
+def profile_completeness(*, profile: Profile) -> Completeness:
+    """The profile's parts and which are filled in, in one query (the skills) beyond the profile itself."""
+    has_skills = Skill.objects.filter(Q(offered_by=profile) | Q(wanted_by=profile)).exists()
+    return Completeness(
+        parts=[
+            ProfilePart(str(_("your name")), bool(profile.user.full_name)),
+            ProfilePart(str(_("job title")), bool(profile.job_title)),
+            ProfilePart(str(_("department or team")), bool(profile.department)),
+            ProfilePart(str(_("seniority level")), profile.seniority is not None),
+            ProfilePart(str(_("location")), bool(profile.location)),
+            ProfilePart(str(_("time zone")), has_set_time_zone(profile)),
+            ProfilePart(str(_("short bio")), bool(profile.bio)),
+            ProfilePart(str(_("languages")), bool(profile.languages)),
+            ProfilePart(str(_("skills you offer or want to grow in")), has_skills),
+        ]
+    )

@@ -8,10 +8,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentorship.accounts.models import User
-from mentorship.notifications.emails import absolute_url
+from mentorship.notifications.emails import absolute_url, one_line
 from mentorship.notifications.models import Notice, OutboundEmail
 from mentorship.notifications.outbox import outbox_flush_soon
 from mentorship.notifications.preferences import preferences_url
+
+
+def notice_add(*, user_id: int | None, key: str, kind: str, title: str, url: str = "") -> None:
+    """An in-app notice about an event that also sends an email (a proposal received, a meeting planned...).
+
+    Every such event reaches the bell, whatever the person chose for emails. The key names the event the way
+    the email's outbox key does, so queueing the event again (a retry, a second click) adds no second notice.
+    People without an account (an invitation to an address) have no bell: nothing is added for them.
+    """
+    if user_id is None:
+        return
+    Notice.objects.bulk_create(
+        [Notice(user_id=user_id, key=key[:255], kind=kind[:64], title=one_line(title), url=url[:500])],
+        ignore_conflicts=True,
+    )
 
 
 def notice_open(*, user: User, pk: int) -> Notice:

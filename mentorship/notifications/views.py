@@ -17,6 +17,7 @@ from mentorship.notifications import preferences as preference_services
 from mentorship.notifications import selectors
 from mentorship.notifications.forms import PreferencesForm
 from mentorship.notifications.models import Kind, Mode, Notice
+from mentorship.notifications.plugins import bell_sections
 
 
 @login_required
@@ -54,7 +55,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def notice_list(request: HttpRequest) -> HttpResponse:
     notices = list(selectors.recent_notices(user=request.user))
-    return render(request, "notifications/notice_list.html", {"notices": notices})
+    context = {"notices": notices, "sections": bell_sections(request)}
+    return render(request, "notifications/notice_list.html", context)
 
 
 @login_required

@@ -67,6 +67,8 @@ def test_admin_runs_locks_reruns_publishes_and_the_mentor_accepts(
     page.get_by_role("button", name="Run matching again").click()
     expect(draft.filter(has_text="Mia Mentee")).to_contain_text("Meg Mentor")
     page.get_by_role("button", name="Publish 2 proposals").click()
+    assert_accessible(page)  # publishing asks first, with the counts
+    page.get_by_role("button", name="Yes, send 2 proposals").click()
     expect(page.get_by_text("2 proposals sent to the mentors.")).to_be_visible()
 
     mentor_page = browser.new_context().new_page()
