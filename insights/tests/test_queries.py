@@ -85,6 +85,6 @@ def test_every_page_costs_the_same_at_three_pairs_and_at_twenty(setting: tuple[C
     large = {name: queries(client, url) for name, url in urls.items()}
     large["pair"] = queries(client, reverse("insights:pair", args=[pair.pk]))
     assert large == small
-    assert small["dashboard"] <= 23
+    assert small["dashboard"] <= 24
     assert small["at risk"] <= 13
     assert small["pair"] <= 17

@@ -27,6 +27,10 @@ def test_admin_uploads_a_long_csv_and_watches_it_being_imported(
     assert_accessible: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if connection.vendor == "sqlite":
+        # The worker below is a second thread; SQLite's shared in-memory test database locks whole tables, so
+        # the page's polling would be refused while a step commits. CI runs this on PostgreSQL.
+        pytest.skip("needs a database that lets a worker thread and the web server write and read at once")
     program = ProgramFactory(name="Graduate Mentoring", administrators=[program_admin])
     handed_over: list[int] = []
     monkeypatch.setattr(tasks.run_job, "delay", handed_over.append)  # the broker: a worker below takes it
