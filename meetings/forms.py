@@ -10,14 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.links import MeetingLinkError, validate_meeting_link
 from meetings.models import PROVIDER_CHOICES, ActionItem, Meeting
-from meetings.recurrence import (
-    Ending,
-    Frequency,
-    ScheduleChoice,
-    ScheduleError,
-    validate_local_start,
-    validate_schedule,
-)
+from meetings.recurrence import Ending, Frequency, ScheduleChoice, ScheduleError
+from meetings.window import MeetingWindow
 from mentorship.accounts.forms import time_zone_choices
 from mentorship.accounts.models import User
 from mentorship.common.widgets import DateInput, TimeInput
@@ -67,6 +61,11 @@ def _set_schedule_error(form: forms.Form, exc: ScheduleError) -> None:
     form.add_error(field, exc.message)
 
 
+def _date_limits(field: forms.Field, window: MeetingWindow) -> None:
+    # The browser's date picker offers only days the window allows; the server checks them again.
+    field.widget.attrs.update(min=window.earliest.isoformat(), max=window.latest.isoformat())
+
+
 class ScheduleForm(PlaceFields):
     frequency = forms.ChoiceField(label=_("How often"), choices=FREQUENCY_CHOICES)
     first_date = forms.DateField(label=_("First meeting on"), widget=DateInput())
@@ -108,6 +107,9 @@ class ScheduleForm(PlaceFields):
 
     def __init__(self, *args: Any, relationship: Relationship, viewer: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.window = MeetingWindow.for_relationship(relationship)
+        _date_limits(self.fields["first_date"], self.window)
+        _date_limits(self.fields["until_date"], self.window)
         agreement = relationship.agreements.first()
         zone = viewer.profile.time_zone
         self.fields["zone"].initial = zone
@@ -128,14 +130,12 @@ class ScheduleForm(PlaceFields):
         data = super().clean()
         if self.errors:
             return data
-        if data["frequency"] == ONCE:
-            try:
-                validate_local_start(datetime.datetime.combine(data["first_date"], data["start_time"]), data["zone"])
-            except ScheduleError as exc:
-                _set_schedule_error(self, exc)
-            return data
         try:
-            validate_schedule(self.choice())
+            if data["frequency"] == ONCE:
+                start = datetime.datetime.combine(data["first_date"], data["start_time"])
+                self.window.check_meeting(start, data["zone"], field="first_date")
+            else:
+                self.window.check_choice(self.choice())
         except ScheduleError as exc:
             _set_schedule_error(self, exc)
         return data
@@ -169,11 +169,16 @@ class MeetingForm(PlaceFields):
 
     field_order = ["title", "date", "start_time", "zone", "duration_minutes", "provider", "location"]
 
+    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.window = MeetingWindow.for_relationship(relationship)
+        _date_limits(self.fields["date"], self.window)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not self.errors:
             try:
-                validate_local_start(self.start_local(), data["zone"])
+                self.window.check_meeting(self.start_local(), data["zone"], field="date")
             except ScheduleError as exc:
                 _set_schedule_error(self, exc)
         return data
@@ -186,6 +191,7 @@ class MeetingForm(PlaceFields):
         local = meeting.local_start
         return cls(
             data,
+            relationship=meeting.relationship,
             initial={
                 "title": meeting.title,
                 "date": local.date(),

@@ -32,6 +32,14 @@ def _ics(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _no_file(request: HttpRequest, back: str) -> HttpResponse:
+    messages.error(
+        request,
+        _("The calendar file for this schedule cannot be made: its dates are out of range. Change or stop the series."),
+    )
+    return redirect(back)
+
+
 # -- scheduling --------------------------------------------------------------------------------------------
 
 
@@ -114,7 +122,10 @@ def series_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def series_ics(request: HttpRequest, pk: int) -> HttpResponse:
     series, _side = selectors.get_series_for_user(user=request.user, pk=pk)
-    return _ics(calendars.series_ics(series), f"mentoring-series-{series.pk}.ics")
+    try:
+        return _ics(calendars.series_ics(series), f"mentoring-series-{series.pk}.ics")
+    except calendars.CalendarUnavailable:
+        return _no_file(request, series.relationship.get_absolute_url() + "#meetings")
 
 
 # -- one meeting -------------------------------------------------------------------------------------------
@@ -138,7 +149,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, _side = selectors.get_meeting_for_user(user=request.user, pk=pk)
-    return _ics(calendars.meeting_ics(meeting), f"mentoring-meeting-{meeting.pk}.ics")
+    try:
+        return _ics(calendars.meeting_ics(meeting), f"mentoring-meeting-{meeting.pk}.ics")
+    except calendars.CalendarUnavailable:
+        return _no_file(request, meeting.get_absolute_url())
 
 
 @login_required
