@@ -14,6 +14,7 @@ from meetings.recurrence import Ending, Frequency, ScheduleChoice, ScheduleError
 from meetings.window import MeetingWindow
 from mentorship.accounts.forms import time_zone_choices
 from mentorship.accounts.models import User
+from mentorship.accounts.submissions import SubmitOnceMixin
 from mentorship.common.widgets import DateInput, TimeInput
 from programs.models import Cadence
 from relationships.models import Relationship
@@ -37,7 +38,7 @@ CADENCE_SUGGESTION = {
 }
 
 
-class PlaceFields(forms.Form):
+class PlaceFields(SubmitOnceMixin):
     title = forms.CharField(label=_("Title"), max_length=120, initial=_("Mentoring meeting"))
     provider = forms.ChoiceField(label=_("Where"), choices=PROVIDER_CHOICES)
     location = forms.CharField(
@@ -209,7 +210,7 @@ class AgendaForm(forms.Form):
     needs_extra_time = forms.BooleanField(label=_("Needs extra time (goes first)"), required=False)
 
 
-class WrapUpForm(forms.Form):
+class WrapUpForm(SubmitOnceMixin):
     status = forms.ChoiceField(
         label=_("How did it go?"),
         choices=[
@@ -253,7 +254,7 @@ class WrapUpForm(forms.Form):
     )
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(SubmitOnceMixin):
     description = forms.CharField(label=_("Action item"), max_length=300)
     owner = forms.ChoiceField(label=_("Who"))
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())

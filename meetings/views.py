@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meetings import calendars, selectors, services
 from meetings.forms import ActionItemForm, AgendaForm, MeetingForm, ScheduleForm, WrapUpForm
 from meetings.models import ActionItem, AgendaItem, CalendarFeed, Meeting
+from mentorship.accounts.submissions import submitted_once
 from mentorship.common.fields import parse_id
 from mentorship.common.views import run_service
 from mentorship.notifications.emails import absolute_url
@@ -68,7 +69,7 @@ def schedule(request: HttpRequest, relationship_pk: int) -> HttpResponse:
             action = lambda: services.series_create(  # noqa: E731
                 relationship=relationship, side=side, actor=request.user, choice=form.choice(), place=place
             )
-        if run_service(request, action, success=_("Meeting scheduled."), form=form):
+        if run_service(request, submitted_once(request, action), success=_("Meeting scheduled."), form=form):
             return redirect(relationship.get_absolute_url() + "#meetings")
     return render(request, "meetings/schedule.html", {"relationship": relationship, "form": form, "series": None})
 
@@ -204,12 +205,19 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         run_service(
             request,
-            lambda: services.agenda_add(meeting=meeting, side=side, actor=request.user, **form.cleaned_data),
+            submitted_once(
+                request,
+                lambda: services.agenda_add(meeting=meeting, side=side, actor=request.user, **_agenda(form)),
+            ),
             success=_("Topic added."),
         )
     else:
         messages.error(request, _("Write the topic first (up to 300 characters)."))
     return redirect(meeting.get_absolute_url() + "#agenda")
+
+
+def _agenda(form: AgendaForm) -> dict[str, Any]:
+    return {"text": form.cleaned_data["text"], "needs_extra_time": form.cleaned_data["needs_extra_time"]}
 
 
 def _agenda_item(request: HttpRequest, item_pk: int) -> tuple[AgendaItem, str]:
@@ -239,6 +247,8 @@ def agenda_change(request: HttpRequest, item_pk: int, action: str) -> HttpRespon
 
 # -- wrap-up and action items ------------------------------------------------------------------------------
 
+WRAP_UP_FIELDS = ("status", "shared_notes", "private_note", "rating", "comment", "thank_you")
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -255,10 +265,12 @@ def wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
         initial["status"] = meeting.status
     form = WrapUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = services.WrapUp(**form.cleaned_data)
+        data = services.WrapUp(**{name: form.cleaned_data[name] for name in WRAP_UP_FIELDS})
         if run_service(
             request,
-            lambda: services.meeting_wrap_up(meeting=meeting, side=side, actor=request.user, data=data),
+            submitted_once(
+                request, lambda: services.meeting_wrap_up(meeting=meeting, side=side, actor=request.user, data=data)
+            ),
             success=_("Wrap-up saved."),
             form=form,
         ):
@@ -300,15 +312,18 @@ def action_item_add(request: HttpRequest, relationship_pk: int) -> HttpResponse:
     data = form.cleaned_data
     run_service(
         request,
-        lambda: services.action_item_add(
-            relationship=relationship,
-            side=side,
-            actor=request.user,
-            description=data["description"],
-            owner=form.chosen_owner(),
-            due_on=data["due_on"],
-            resource_url=data["resource_url"],
-            meeting=meeting,
+        submitted_once(
+            request,
+            lambda: services.action_item_add(
+                relationship=relationship,
+                side=side,
+                actor=request.user,
+                description=data["description"],
+                owner=form.chosen_owner(),
+                due_on=data["due_on"],
+                resource_url=data["resource_url"],
+                meeting=meeting,
+            ),
         ),
         success=_("Action item added."),
     )

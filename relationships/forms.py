@@ -10,6 +10,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.accounts.submissions import SubmitOnceMixin
 from mentorship.common.widgets import DateInput
 from programs.models import Program
 from relationships.models import AdvocacyAction, Agreement, Goal, Reflection
@@ -21,7 +22,7 @@ def _helper(label: str) -> FormHelper:
     return helper
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = Goal
         fields = [
@@ -67,7 +68,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea({"rows": 2}))
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(SubmitOnceMixin, forms.ModelForm):
     channels_text = forms.CharField(
         label=_("How we keep in touch"),
         widget=forms.Textarea({"rows": 3}),
@@ -130,7 +131,7 @@ class AgreementForm(forms.ModelForm):
         return data
 
 
-class AdvocacyForm(forms.ModelForm):
+class AdvocacyForm(SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = AdvocacyAction
         fields = ["kind", "happened_on", "description", "status", "outcome"]

@@ -198,3 +198,21 @@ class Profile(models.Model):
     def language_names(self) -> list[str]:
         names = dict(LANGUAGE_CHOICES)
         return [str(names.get(code, code)) for code in self.languages]
+
+
+class FormSubmission(models.Model):
+    """A form's single-use token, claimed by the request that saves the form.
+
+    A double click sends the same form twice; the second request finds its token taken (the unique key makes
+    the two wait for each other on PostgreSQL) and is told it was already saved, so it creates nothing.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")]
+
+    def __str__(self) -> str:
+        return f"Form submission {self.token}"
