@@ -15,6 +15,7 @@ from meetings.window import MeetingWindow
 from mentorship.accounts.forms import time_zone_choices
 from mentorship.accounts.models import User
 from mentorship.accounts.submissions import SubmitOnceMixin
+from mentorship.common.forms import BoundedDateField, Form
 from mentorship.common.widgets import DateInput, TimeInput
 from programs.models import Cadence
 from relationships.models import Relationship
@@ -205,7 +206,7 @@ class MeetingForm(PlaceFields):
         )
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(Form):
     text = forms.CharField(label=_("Topic"), max_length=300)
     needs_extra_time = forms.BooleanField(label=_("Needs extra time (goes first)"), required=False)
 
@@ -257,7 +258,8 @@ class WrapUpForm(SubmitOnceMixin):
 class ActionItemForm(SubmitOnceMixin):
     description = forms.CharField(label=_("Action item"), max_length=300)
     owner = forms.ChoiceField(label=_("Who"))
-    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+    # Due dates: from a year back (recording what is already late) to five years ahead.
+    due_on = BoundedDateField(label=_("Due on"), widget=DateInput(), years_back=1, years_ahead=5)
     resource_url = forms.URLField(
         label=_("Link to a shared resource"), required=False, max_length=500, assume_scheme="https"
     )
@@ -275,5 +277,5 @@ class ActionItemForm(SubmitOnceMixin):
         return self.relationship.mentee if owner_id == self.relationship.mentee_id else self.relationship.mentor
 
 
-class ActionItemStatusForm(forms.Form):
+class ActionItemStatusForm(Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from mentorship.accounts.models import Profile, Skill, User
+from mentorship.accounts.models import FormSubmission, Profile, Skill, User
 
 
 class ProfileInline(admin.StackedInline):
@@ -45,5 +45,14 @@ class ProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
-    list_display = ["name", "key"]
+    list_display = ["name", "key", "vetted"]
+    list_filter = ["vetted"]
     search_fields = ["name", "key"]
+
+
+# Issue 12: single-use form tokens, read-only; they are pruned after a day.
+@admin.register(FormSubmission)
+class FormSubmissionAdmin(admin.ModelAdmin):
+    list_display = ["user", "token", "created_at"]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "token", "created_at"]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from mentorship.accounts.models import FormSubmission
 from mentorship.common.errors import RepeatedSubmission
+from mentorship.common.forms import Form
 
 T = TypeVar("T")
 
@@ -73,7 +74,7 @@ def submissions_prune(*, now: datetime.datetime | None = None) -> int:
     return deleted
 
 
-class SubmitOnceMixin(forms.Form):
+class SubmitOnceMixin(Form):
     """Adds the hidden token to forms rendered whole (crispy or ``{{ form }}``)."""
 
     submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
