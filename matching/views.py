@@ -44,7 +44,7 @@ def _review_post(request: HttpRequest, program: Program) -> HttpResponse | servi
         count = services.matching_publish(program=program, actor=request.user)
         messages.success(request, _("%(n)s proposals sent to the mentors.") % {"n": count})
         return redirect("matching:review", slug=program.slug)
-    run_service(
+    ruled = run_service(
         request,
         lambda: services.pair_rule_set(
             program=program,
@@ -55,7 +55,8 @@ def _review_post(request: HttpRequest, program: Program) -> HttpResponse | servi
         ),
         success=str(RULE_DONE[action]),
     )
-    if action == "clear":
+    # A refused rule changes nothing, so there is nothing to run again (and a refusal must not write).
+    if not ruled or action == "clear":
         return None
     report = services.matching_run(program=program, actor=request.user)
     messages.info(request, report.summary)

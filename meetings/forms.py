@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.links import MeetingLinkError, validate_meeting_link
 from meetings.models import PROVIDER_CHOICES, ActionItem, Meeting
-from meetings.recurrence import Ending, Frequency, ScheduleChoice, ScheduleError
+from meetings.recurrence import MAX_COUNT, Ending, Frequency, ScheduleChoice, ScheduleError
 from meetings.window import MeetingWindow
 from mentorship.accounts.forms import time_zone_choices
 from mentorship.accounts.models import User
@@ -84,7 +84,7 @@ class ScheduleForm(PlaceFields):
         initial=Ending.NEVER,
     )
     until_date = forms.DateField(label=_("Last date"), required=False, widget=DateInput())
-    count = forms.IntegerField(label=_("Number of meetings"), required=False)
+    count = forms.IntegerField(label=_("Number of meetings"), required=False, min_value=1, max_value=MAX_COUNT)
     custom_rule = forms.CharField(
         label=_("Custom rule"),
         required=False,

@@ -342,7 +342,8 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
         success=labels.get(status, _("Action item updated.")),
     )
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # Only a path on this site: anything else ("x", a view's name, control characters) is not somewhere to go.
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = item.relationship.get_absolute_url()
     return redirect(back)
 

@@ -16,7 +16,7 @@ from mentorship.accounts.models import Profile, User
 from mentorship.accounts.roles import PROGRAM_ADMIN_GROUP
 from mentorship.accounts.services import skill_list
 from mentorship.common.fields import IdMultipleChoiceField
-from mentorship.common.forms import Form, ModelForm, split_list
+from mentorship.common.forms import Form, ModelForm, StrictModelFormSet, split_list
 from mentorship.common.widgets import DateInput
 from programs.invitations_csv import MAX_ROWS
 from programs.models import ApplicationQuestion, Enrollment, GoalCategory, Program
@@ -210,7 +210,15 @@ class QuestionForm(ModelForm):
 
 
 QuestionFormSet = forms.modelformset_factory(
-    ApplicationQuestion, form=QuestionForm, extra=1, can_delete=True, max_num=30, validate_max=True
+    ApplicationQuestion,
+    form=QuestionForm,
+    formset=StrictModelFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+    # However many forms a post claims, Django builds at most this many (its default would be 1,030).
+    absolute_max=31,
 )
 
 

@@ -6,6 +6,7 @@
   and the same text lands in email subjects. A multi-line field keeps line breaks and tabs and refuses the rest.
 * Every date lies within sane years: by default ten years either side of today, or the field's own limits.
   Year 1 and year 9999 are typos that overflowed time zone arithmetic further down.
+* A list of choices names each choice once.
 
 Forms inherit :class:`Form` or :class:`ModelForm` from here instead of Django's.
 """
@@ -18,9 +19,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.forms.formsets import INITIAL_FORM_COUNT, MAX_NUM_FORM_COUNT, MIN_NUM_FORM_COUNT, TOTAL_FORM_COUNT
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from mentorship.common.fields import IdChoiceField
 
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_BUT_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -39,6 +43,12 @@ def validate_one_line(value: str) -> None:
 def validate_text(value: str) -> None:
     if _CONTROL_BUT_BREAKS.search(value):
         raise ValidationError(_("This text contains control characters; remove them."), code="control_characters")
+
+
+def validate_distinct(values: list[Any]) -> None:
+    # A browser sends each ticked box once; a list of one choice a thousand times is not a choice.
+    if len(values) != len(set(values)):
+        raise ValidationError(_("Choose each option at most once."), code="repeated_choice")
 
 
 def _years_from(day: datetime.date, years: int) -> datetime.date:
@@ -77,13 +87,22 @@ class BoundedDateField(forms.DateField):
 
 
 def apply_input_rules(form: forms.BaseForm) -> None:
-    """Give each field of a built form the rules above (fields are per-instance copies, so this is safe)."""
+    """Give each field of a built form the rules above (fields are per-instance copies, so this is safe).
+
+    Runs when the form is built and again before it is cleaned, for fields a form adds in its own __init__
+    after the base class built the rest; a field is only ever given the rules once.
+    """
     for name, field in list(form.fields.items()):
+        if getattr(field, "_input_rules", False):
+            continue
+        field._input_rules = True
         if isinstance(field, forms.CharField) and not isinstance(field, forms.FileField):
             if field.max_length is None:
                 raise ImproperlyConfigured(f"{type(form).__name__}.{name} needs a max_length: every text has a cap.")
             multi_line = isinstance(field.widget, forms.Textarea)
             field.validators.append(validate_text if multi_line else validate_one_line)
+        elif isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)):
+            field.validators.append(validate_distinct)
         elif isinstance(field, forms.DateField):
             within = next((v for v in field.validators if isinstance(v, DateWithin)), None)
             if within is None:
@@ -102,6 +121,10 @@ class InputRules:
         super().__init__(*args, **kwargs)
         apply_input_rules(self)  # type: ignore[arg-type]
 
+    def full_clean(self) -> None:
+        apply_input_rules(self)  # type: ignore[arg-type]
+        super().full_clean()  # type: ignore[misc]
+
 
 class Form(InputRules, forms.Form):
     pass
@@ -109,6 +132,38 @@ class Form(InputRules, forms.Form):
 
 class ModelForm(InputRules, forms.ModelForm):
     pass
+
+
+class StrictModelFormSet(forms.BaseModelFormSet):
+    """A model formset that takes only the bookkeeping its own page sent.
+
+    Django reads the hidden form counts leniently: a negative or Unicode-digit TOTAL_FORMS silently became
+    "no forms", and a view that replaces the whole set with what came back then deleted every row. Here the
+    counts must be plain numbers that match the page (as many existing rows as there are now), and row ids are
+    parsed like any other id, so anything else is "reload the page", and nothing changes.
+    """
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        field = form.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(field, IdChoiceField):
+            form.fields[name] = IdChoiceField(
+                field.queryset, initial=field.initial, required=False, widget=field.widget
+            )
+
+    def clean(self) -> None:
+        super().clean()
+        counts = {
+            name: self.data.get(self.add_prefix(name), "")
+            for name in (TOTAL_FORM_COUNT, INITIAL_FORM_COUNT, MIN_NUM_FORM_COUNT, MAX_NUM_FORM_COUNT)
+        }
+        if not all(isinstance(v, str) and v.isascii() and v.isdigit() for v in counts.values()):
+            raise ValidationError(_("This page is out of date: reload it and make your changes again."), code="stale")
+        total, initial = int(counts[TOTAL_FORM_COUNT]), int(counts[INITIAL_FORM_COUNT])
+        expected = (int(counts[MIN_NUM_FORM_COUNT]), int(counts[MAX_NUM_FORM_COUNT]), initial)
+        if total < initial or expected != (self.min_num, self.max_num, self.get_queryset().count()):
+            raise ValidationError(_("This page is out of date: reload it and make your changes again."), code="stale")
 
 
 def split_list(text: str, *, separators: str = ",\n", limit: int, longest: int, what: str) -> list[str]:
