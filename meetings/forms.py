@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -15,7 +16,7 @@ from meetings.window import MeetingWindow
 from mentorship.accounts.forms import time_zone_choices
 from mentorship.accounts.models import User
 from mentorship.accounts.submissions import SubmitOnceMixin
-from mentorship.common.forms import BoundedDateField, Form
+from mentorship.common.forms import BoundedDateField, DateWithin, Form
 from mentorship.common.widgets import DateInput, TimeInput
 from programs.models import Cadence
 from relationships.models import Relationship
@@ -63,9 +64,17 @@ def _set_schedule_error(form: forms.Form, exc: ScheduleError) -> None:
     form.add_error(field, exc.message)
 
 
-def _date_limits(field: forms.Field, window: MeetingWindow) -> None:
-    # The browser's date picker offers only days the window allows; the server checks them again.
+def _date_limits(field: forms.Field, window: MeetingWindow, check: Callable[[datetime.date], None]) -> None:
+    """The window instead of the default years: on the field (with its own words) and in the browser's picker."""
     field.widget.attrs.update(min=window.earliest.isoformat(), max=window.latest.isoformat())
+
+    def within(day: datetime.date) -> None:
+        try:
+            check(day)
+        except ScheduleError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+
+    field.validators = [v for v in field.validators if not isinstance(v, DateWithin)] + [within]
 
 
 class ScheduleForm(PlaceFields):
@@ -84,7 +93,16 @@ class ScheduleForm(PlaceFields):
         initial=Ending.NEVER,
     )
     until_date = forms.DateField(label=_("Last date"), required=False, widget=DateInput())
-    count = forms.IntegerField(label=_("Number of meetings"), required=False, min_value=1, max_value=MAX_COUNT)
+    count = forms.IntegerField(
+        label=_("Number of meetings"),
+        required=False,
+        min_value=1,
+        max_value=MAX_COUNT,
+        error_messages={
+            "min_value": _("The number of meetings must be at least 1."),
+            "max_value": _("A series can have at most %(limit_value)s meetings."),
+        },
+    )
     custom_rule = forms.CharField(
         label=_("Custom rule"),
         required=False,
@@ -110,8 +128,8 @@ class ScheduleForm(PlaceFields):
     def __init__(self, *args: Any, relationship: Relationship, viewer: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.window = MeetingWindow.for_relationship(relationship)
-        _date_limits(self.fields["first_date"], self.window)
-        _date_limits(self.fields["until_date"], self.window)
+        _date_limits(self.fields["first_date"], self.window, self.window.check_start)
+        _date_limits(self.fields["until_date"], self.window, self.window.check_end)
         agreement = relationship.agreements.first()
         zone = viewer.profile.time_zone
         self.fields["zone"].initial = zone
@@ -174,7 +192,7 @@ class MeetingForm(PlaceFields):
     def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.window = MeetingWindow.for_relationship(relationship)
-        _date_limits(self.fields["date"], self.window)
+        _date_limits(self.fields["date"], self.window, lambda day: self.window.check_start(day, field="date"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
