@@ -129,7 +129,9 @@ class ScheduleForm(PlaceFields):
         super().__init__(*args, **kwargs)
         self.window = MeetingWindow.for_relationship(relationship)
         _date_limits(self.fields["first_date"], self.window, self.window.check_start)
-        _date_limits(self.fields["until_date"], self.window, self.window.check_end)
+        _date_limits(
+            self.fields["until_date"], self.window, lambda day: self.window.check_start(day, field="until_date")
+        )
         agreement = relationship.agreements.first()
         zone = viewer.profile.time_zone
         self.fields["zone"].initial = zone
