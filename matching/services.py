@@ -260,7 +260,7 @@ def proposals_expire(*, now: datetime.datetime | None = None) -> int:
     """Proposals past their deadline lapse, and their mentees move on to the next-best mentor."""
     now = now or timezone.now()
     expired = 0
-    due = MatchProposal.objects.filter(status=MatchProposal.Status.PROPOSED, respond_by__lt=now).values_list(
+    due = MatchProposal.objects.filter(status=MatchProposal.Status.PROPOSED, respond_by__lte=now).values_list(
         "pk", flat=True
     )
     for pk in list(due):

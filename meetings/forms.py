@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.links import MeetingLinkError, validate_meeting_link
-from meetings.models import PROVIDER_CHOICES, ActionItem, Meeting
+from meetings.models import PROVIDER_CHOICES, ActionItem, Meeting, MeetingSeries
 from meetings.recurrence import MAX_COUNT, Ending, Frequency, ScheduleChoice, ScheduleError
 from meetings.window import MeetingWindow
 from mentorship.accounts.forms import time_zone_choices
@@ -125,9 +125,16 @@ class ScheduleForm(PlaceFields):
         "location",
     ]
 
-    def __init__(self, *args: Any, relationship: Relationship, viewer: User, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        relationship: Relationship,
+        viewer: User,
+        series: MeetingSeries | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.window = MeetingWindow.for_relationship(relationship)
+        self.window = MeetingWindow.for_relationship(relationship, series=series)
         _date_limits(self.fields["first_date"], self.window, self.window.check_start)
         _date_limits(
             self.fields["until_date"], self.window, lambda day: self.window.check_start(day, field="until_date")

@@ -68,9 +68,9 @@ class Place:
     location: str
 
 
-def _checked_rrule(relationship: Relationship, choice: ScheduleChoice) -> str:
+def _checked_rrule(relationship: Relationship, choice: ScheduleChoice, series: MeetingSeries | None = None) -> str:
     try:
-        return MeetingWindow.for_relationship(relationship).check_choice(choice)
+        return MeetingWindow.for_relationship(relationship, series=series).check_choice(choice)
     except ScheduleError as exc:
         raise MeetingError(exc.message, field=exc.field) from None
 
@@ -286,7 +286,7 @@ def series_update(
     _require_party(side, series.relationship)
     if series.ended_at:
         raise MeetingError(_("This series has been stopped. Schedule a new one instead."))
-    rrule = _checked_rrule(series.relationship, choice)
+    rrule = _checked_rrule(series.relationship, choice, series)
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     series.title = place.title
     series.zone = choice.zone

@@ -90,7 +90,9 @@ def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "provider": series.provider,
         "location": series.location,
     }
-    form = ScheduleForm(request.POST or None, initial=initial, relationship=relationship, viewer=request.user)
+    form = ScheduleForm(
+        request.POST or None, initial=initial, relationship=relationship, viewer=request.user, series=series
+    )
     form.fields["frequency"].choices = [c for c in form.fields["frequency"].choices if c[0] != "once"]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from meetings.models import MeetingSeries
 from meetings.recurrence import (
     Ending,
     ScheduleChoice,
@@ -42,10 +43,20 @@ class MeetingWindow:
     latest: datetime.date
 
     @classmethod
-    def for_relationship(cls, relationship: Relationship, *, today: datetime.date | None = None) -> MeetingWindow:
+    def for_relationship(
+        cls,
+        relationship: Relationship,
+        *,
+        today: datetime.date | None = None,
+        series: MeetingSeries | None = None,
+    ) -> MeetingWindow:
+        """The window for new plans; a series being edited keeps the first day it already has, however early."""
         today = today or timezone.localdate()
         planned_end = relationship.planned_end_on or relationship.started_on
-        return cls(earliest=today - PAST_LIMIT, latest=max(planned_end, today) + AFTER_END_MARGIN)
+        earliest = today - PAST_LIMIT
+        if series is not None:
+            earliest = min(earliest, series.first_date)
+        return cls(earliest=earliest, latest=max(planned_end, today) + AFTER_END_MARGIN)
 
     def check_start(self, day: datetime.date, *, field: str = "first_date") -> None:
         if day < self.earliest:

@@ -296,3 +296,17 @@ def test_meetings_written_before_the_limits_still_list_and_wrap_up(relationship:
     assert client.get(meeting.get_absolute_url()).status_code == 200
     assert client.get(relationship.get_absolute_url()).status_code == 200
     assert Meeting.objects.filter(Q(pk=meeting.pk)).exists()
+
+
+def test_a_series_that_began_long_ago_can_still_be_edited(relationship: Relationship, mentee: User, clock: Any) -> None:
+    series = schedule_series(relationship, first_date=datetime.date(2027, 1, 11))
+    clock.move_to(DT(2027, 9, 6, 8, 0, tzinfo=datetime.UTC))  # eight months later
+
+    response = client_for(mentee).post(
+        reverse("meetings:series_edit", args=[series.pk]),
+        schedule_form(first_date="2027-01-11", start_time="10:00", frequency="weekly"),
+    )
+
+    assert response.status_code == 302
+    series.refresh_from_db()
+    assert series.start_time == datetime.time(10, 0)
