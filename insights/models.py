@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insights.health import Health, Reason
 from matching.models import MatchProposal
+from mentorship.common.constraints import texts_capped
 from programs.models import Program
 from relationships.models import Relationship
 
@@ -45,6 +46,7 @@ class HRAction(models.Model):
             models.UniqueConstraint(
                 fields=["relationship", "week"], condition=Q(kind="nudge"), name="hr_action_one_nudge_a_week"
             ),
+            texts_capped("hr_action_texts_capped", note=1000),
         ]
         indexes = [models.Index(fields=["relationship", "kind", "created_at"], name="hr_action_recent")]
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from matching.models import PairRule
 from mentorship.accounts.models import User
 from mentorship.common.fields import IdChoiceField, IdField
+from mentorship.common.forms import Form
 
 # Longer than any question or answer a person needs; the model columns accept the same.
 TEXT_MAX = 2000
@@ -22,7 +23,7 @@ def _enrollment_id(label: str, *, required: bool = True) -> IdField:
     return IdField(label=label, required=required)
 
 
-class ReviewActionForm(forms.Form):
+class ReviewActionForm(Form):
     """One press of a button on the draft review: run, or a rule for one pair (publishing has its own page)."""
 
     RULES = {"lock": PairRule.Rule.LOCK, "forbid": PairRule.Rule.FORBID, "clear": ""}
@@ -42,17 +43,17 @@ class ReviewActionForm(forms.Form):
         return self.RULES[self.cleaned_data["action"]]
 
 
-class PublishForm(forms.Form):
+class PublishForm(Form):
     """The administrator's confirmation, with the number of pairs they saw."""
 
     expected = forms.IntegerField(min_value=0, max_value=1_000_000)
 
 
-class MentorChoiceForm(forms.Form):
+class MentorChoiceForm(Form):
     mentor = _enrollment_id(_("Mentor"))
 
 
-class ProposalReplyForm(forms.Form):
+class ProposalReplyForm(Form):
     """The mentor's accept, decline or question, or the mentee's answer."""
 
     ACTIONS = ("accept", "decline", "ask", "answer")
@@ -60,7 +61,7 @@ class ProposalReplyForm(forms.Form):
     text = forms.CharField(required=False, max_length=TEXT_MAX, strip=True)
 
 
-class PairForm(forms.Form):
+class PairForm(Form):
     mentee = IdChoiceField(label=_("Mentee"), queryset=User.objects.none())
     mentor = IdChoiceField(label=_("Mentor or sponsor"), queryset=User.objects.none())
 

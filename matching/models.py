@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.common.constraints import texts_capped
 from programs.models import Enrollment, Program
 
 
@@ -83,6 +84,7 @@ class MatchProposal(models.Model):
                 condition=Q(status__in=["draft", "proposed"]),
                 name="proposal_open_once_per_pair",
             ),
+            texts_capped("proposal_texts_capped", question=2000, answer=2000, decline_reason=2000),
         ]
         indexes = [
             models.Index(fields=["program", "status"], name="proposal_program_status"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.engine.constraints import check_pair
@@ -115,8 +116,10 @@ def recommendations(*, program: Program, mentee: Enrollment, limit: int = 10) ->
 
 
 def pending_for_mentor(*, user: User) -> list[MatchProposal]:
+    """Proposals the mentor can still answer; one past its deadline is lapsing and is not offered any more."""
+    in_time = Q(respond_by__isnull=True) | Q(respond_by__gt=timezone.now())
     return list(
-        MatchProposal.objects.filter(mentor__user=user, status=MatchProposal.Status.PROPOSED)
+        MatchProposal.objects.filter(in_time, mentor__user=user, status=MatchProposal.Status.PROPOSED)
         .select_related("program", "mentee__user__profile")
         .order_by("respond_by")
     )

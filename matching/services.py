@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from matching import emails
@@ -165,6 +166,22 @@ def _lock_proposal(proposal: MatchProposal) -> MatchProposal:
     )
 
 
+def _require_in_time(proposal: MatchProposal, actor: User) -> None:
+    """A proposal whose deadline passed is lapsing: the beat expires it and offers the mentee someone else.
+
+    Checked under the proposal's row lock, so an accept and the expiry never both go through.
+    """
+    if proposal.respond_by is not None and proposal.respond_by <= timezone.now():
+        deadline = date_format(timezone.localtime(proposal.respond_by, actor.zone), "j F Y, H:i")
+        raise MatchingError(
+            _(
+                "The time to answer this proposal ran out on %(deadline)s. The mentee is being offered another "
+                "mentor; ask the program team if you would still like to take them on."
+            )
+            % {"deadline": deadline}
+        )
+
+
 @transaction.atomic
 def proposal_accept(*, proposal: MatchProposal, actor: User) -> Relationship:
     """The mentor says yes: capacity is checked under a row lock so two accepts cannot overfill it."""
@@ -173,6 +190,7 @@ def proposal_accept(*, proposal: MatchProposal, actor: User) -> Relationship:
         raise MatchingError(_("Only the proposed mentor can accept."))
     if proposal.status != MatchProposal.Status.PROPOSED:
         raise MatchingError(_("This proposal is no longer waiting for an answer."))
+    _require_in_time(proposal, actor)
     # Lock the mentor's enrollment: concurrent accepts for the same mentor queue up here.
     mentor = Enrollment.objects.select_for_update().select_related("program").get(pk=proposal.mentor_id)
     program = proposal.program
@@ -219,6 +237,7 @@ def proposal_ask(*, proposal: MatchProposal, actor: User, question: str) -> Matc
     proposal = _lock_proposal(proposal)
     if proposal.mentor.user_id != actor.pk or proposal.status != MatchProposal.Status.PROPOSED:
         raise MatchingError(_("You cannot ask about this proposal."))
+    _require_in_time(proposal, actor)
     if not question.strip():
         raise MatchingError(_("Write your question first."))
     proposal.question = question.strip()
@@ -267,7 +286,7 @@ def proposals_expire(*, now: datetime.datetime | None = None) -> int:
     """Proposals past their deadline lapse, and their mentees move on to the next-best mentor."""
     now = now or timezone.now()
     expired = 0
-    due = MatchProposal.objects.filter(status=MatchProposal.Status.PROPOSED, respond_by__lt=now).values_list(
+    due = MatchProposal.objects.filter(status=MatchProposal.Status.PROPOSED, respond_by__lte=now).values_list(
         "pk", flat=True
     )
     for pk in list(due):

@@ -39,7 +39,7 @@ def _review_post(request: HttpRequest, program: Program) -> HttpResponse | servi
     action = form.cleaned_data["action"]
     if action == "run":
         return _run(request, program)
-    run_service(
+    ruled = run_service(
         request,
         lambda: services.pair_rule_set(
             program=program,
@@ -50,7 +50,8 @@ def _review_post(request: HttpRequest, program: Program) -> HttpResponse | servi
         ),
         success=str(RULE_DONE[action]),
     )
-    if action == "clear":
+    # A refused rule changes nothing, so there is nothing to run again (and a refusal must not write).
+    if not ruled or action == "clear":
         return None
     return _run(request, program)
 

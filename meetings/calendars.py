@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 
 from meetings.icalendar_export import (
+    RENDER_ERRORS,
     EventStatus,
     MeetingEvent,
     OccurrenceOverride,
@@ -23,6 +25,12 @@ from meetings.models import Meeting, MeetingSeries
 from mentorship.accounts.models import User
 from mentorship.notifications.emails import absolute_url
 from relationships.models import Relationship
+
+logger = logging.getLogger(__name__)
+
+
+class CalendarUnavailable(Exception):
+    """A stored series or meeting the calendar builders cannot turn into a file (a row the forms would refuse)."""
 
 
 def _wall_clock(moment: datetime.datetime, zone: str) -> datetime.datetime:
@@ -104,14 +112,24 @@ def meeting_event(meeting: Meeting) -> MeetingEvent:
 
 def series_ics(series: MeetingSeries) -> bytes:
     overrides = series.meetings.filter(is_override=True)
-    return calendar_for_series(series_event(series, overrides), name=series.title)
+    try:
+        return calendar_for_series(series_event(series, overrides), name=series.title)
+    except RENDER_ERRORS as exc:
+        raise CalendarUnavailable(f"series {series.pk}") from exc
 
 
 def meeting_ics(meeting: Meeting) -> bytes:
     """One meeting's file; an occurrence comes with its whole series so calendars keep a single entry."""
     if meeting.series_id:
         return series_ics(meeting.series)
-    return calendar_for_meeting(meeting_event(meeting), name=meeting.title)
+    try:
+        return calendar_for_meeting(meeting_event(meeting), name=meeting.title)
+    except RENDER_ERRORS as exc:
+        raise CalendarUnavailable(f"meeting {meeting.pk}") from exc
+
+
+def _left_out(uid: str, error: Exception) -> None:
+    logger.warning("Left %s out of a calendar feed: %s: %s", uid, type(error).__name__, error)
 
 
 def person_feed(user: User) -> bytes:
@@ -139,8 +157,16 @@ def person_feed(user: User) -> bytes:
     one_offs = Meeting.objects.filter(mine, series__isnull=True).select_related(
         "relationship__mentee", "relationship__mentor"
     )
-    return feed_calendar(
-        f"Mentorship: {user.display_name}",
-        [series_event(series, overrides.get(series.pk, ())) for series in series_list],
-        [meeting_event(meeting) for meeting in one_offs],
-    )
+    series_events: list[SeriesEvent] = []
+    for series in series_list:
+        try:
+            series_events.append(series_event(series, overrides.get(series.pk, ())))
+        except RENDER_ERRORS as exc:
+            _left_out(series.uid, exc)
+    meeting_events: list[MeetingEvent] = []
+    for meeting in one_offs:
+        try:
+            meeting_events.append(meeting_event(meeting))
+        except RENDER_ERRORS as exc:
+            _left_out(meeting.uid, exc)
+    return feed_calendar(f"Mentorship: {user.display_name}", series_events, meeting_events, on_error=_left_out)

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.links import MeetingLinkError, validate_meeting_link
-from meetings.models import PROVIDER_CHOICES, ActionItem, Meeting
-from meetings.recurrence import (
-    Ending,
-    Frequency,
-    ScheduleChoice,
-    ScheduleError,
-    validate_local_start,
-    validate_schedule,
-)
+from meetings.models import PROVIDER_CHOICES, ActionItem, Meeting, MeetingSeries
+from meetings.recurrence import MAX_COUNT, Ending, Frequency, ScheduleChoice, ScheduleError
+from meetings.window import MeetingWindow
 from mentorship.accounts.forms import time_zone_choices
 from mentorship.accounts.models import User
+from mentorship.accounts.submissions import SubmitOnceMixin
+from mentorship.common.forms import BoundedDateField, DateWithin, Form
 from mentorship.common.widgets import DateInput, TimeInput
 from programs.models import Cadence
 from relationships.models import Relationship
@@ -43,7 +40,7 @@ CADENCE_SUGGESTION = {
 }
 
 
-class PlaceFields(forms.Form):
+class PlaceFields(SubmitOnceMixin):
     title = forms.CharField(label=_("Title"), max_length=120, initial=_("Mentoring meeting"))
     provider = forms.ChoiceField(label=_("Where"), choices=PROVIDER_CHOICES)
     location = forms.CharField(
@@ -67,6 +64,19 @@ def _set_schedule_error(form: forms.Form, exc: ScheduleError) -> None:
     form.add_error(field, exc.message)
 
 
+def _date_limits(field: forms.Field, window: MeetingWindow, check: Callable[[datetime.date], None]) -> None:
+    """The window instead of the default years: on the field (with its own words) and in the browser's picker."""
+    field.widget.attrs.update(min=window.earliest.isoformat(), max=window.latest.isoformat())
+
+    def within(day: datetime.date) -> None:
+        try:
+            check(day)
+        except ScheduleError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+
+    field.validators = [v for v in field.validators if not isinstance(v, DateWithin)] + [within]
+
+
 class ScheduleForm(PlaceFields):
     frequency = forms.ChoiceField(label=_("How often"), choices=FREQUENCY_CHOICES)
     first_date = forms.DateField(label=_("First meeting on"), widget=DateInput())
@@ -83,7 +93,16 @@ class ScheduleForm(PlaceFields):
         initial=Ending.NEVER,
     )
     until_date = forms.DateField(label=_("Last date"), required=False, widget=DateInput())
-    count = forms.IntegerField(label=_("Number of meetings"), required=False)
+    count = forms.IntegerField(
+        label=_("Number of meetings"),
+        required=False,
+        min_value=1,
+        max_value=MAX_COUNT,
+        error_messages={
+            "min_value": _("The number of meetings must be at least 1."),
+            "max_value": _("A series can have at most %(limit_value)s meetings."),
+        },
+    )
     custom_rule = forms.CharField(
         label=_("Custom rule"),
         required=False,
@@ -106,8 +125,20 @@ class ScheduleForm(PlaceFields):
         "location",
     ]
 
-    def __init__(self, *args: Any, relationship: Relationship, viewer: User, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        relationship: Relationship,
+        viewer: User,
+        series: MeetingSeries | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.window = MeetingWindow.for_relationship(relationship, series=series)
+        _date_limits(self.fields["first_date"], self.window, self.window.check_start)
+        _date_limits(
+            self.fields["until_date"], self.window, lambda day: self.window.check_start(day, field="until_date")
+        )
         agreement = relationship.agreements.first()
         zone = viewer.profile.time_zone
         self.fields["zone"].initial = zone
@@ -128,14 +159,12 @@ class ScheduleForm(PlaceFields):
         data = super().clean()
         if self.errors:
             return data
-        if data["frequency"] == ONCE:
-            try:
-                validate_local_start(datetime.datetime.combine(data["first_date"], data["start_time"]), data["zone"])
-            except ScheduleError as exc:
-                _set_schedule_error(self, exc)
-            return data
         try:
-            validate_schedule(self.choice())
+            if data["frequency"] == ONCE:
+                start = datetime.datetime.combine(data["first_date"], data["start_time"])
+                self.window.check_meeting(start, data["zone"], field="first_date")
+            else:
+                self.window.check_choice(self.choice())
         except ScheduleError as exc:
             _set_schedule_error(self, exc)
         return data
@@ -169,11 +198,16 @@ class MeetingForm(PlaceFields):
 
     field_order = ["title", "date", "start_time", "zone", "duration_minutes", "provider", "location"]
 
+    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.window = MeetingWindow.for_relationship(relationship)
+        _date_limits(self.fields["date"], self.window, lambda day: self.window.check_start(day, field="date"))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not self.errors:
             try:
-                validate_local_start(self.start_local(), data["zone"])
+                self.window.check_meeting(self.start_local(), data["zone"], field="date")
             except ScheduleError as exc:
                 _set_schedule_error(self, exc)
         return data
@@ -186,6 +220,7 @@ class MeetingForm(PlaceFields):
         local = meeting.local_start
         return cls(
             data,
+            relationship=meeting.relationship,
             initial={
                 "title": meeting.title,
                 "date": local.date(),
@@ -198,12 +233,12 @@ class MeetingForm(PlaceFields):
         )
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(Form):
     text = forms.CharField(label=_("Topic"), max_length=300)
     needs_extra_time = forms.BooleanField(label=_("Needs extra time (goes first)"), required=False)
 
 
-class WrapUpForm(forms.Form):
+class WrapUpForm(SubmitOnceMixin):
     status = forms.ChoiceField(
         label=_("How did it go?"),
         choices=[
@@ -247,10 +282,11 @@ class WrapUpForm(forms.Form):
     )
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(SubmitOnceMixin):
     description = forms.CharField(label=_("Action item"), max_length=300)
     owner = forms.ChoiceField(label=_("Who"))
-    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+    # Due dates: from a year back (recording what is already late) to five years ahead.
+    due_on = BoundedDateField(label=_("Due on"), widget=DateInput(), years_back=1, years_ahead=5)
     resource_url = forms.URLField(
         label=_("Link to a shared resource"), required=False, max_length=500, assume_scheme="https"
     )
@@ -268,5 +304,5 @@ class ActionItemForm(forms.Form):
         return self.relationship.mentee if owner_id == self.relationship.mentee_id else self.relationship.mentor
 
 
-class ActionItemStatusForm(forms.Form):
+class ActionItemStatusForm(Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)

@@ -16,7 +16,8 @@ What the output promises, because calendar apps rely on it:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -25,10 +26,20 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Conference, Event, Timezone, vDuration, vRecur
 
-from meetings.recurrence import get_zone, last_occurrence, local_to_utc, normalize_rrule, validate_local_start
+from meetings.recurrence import (
+    MAX_YEAR,
+    MIN_YEAR,
+    check_year,
+    get_zone,
+    last_occurrence,
+    local_to_utc,
+    normalize_rrule,
+    validate_local_start,
+)
 
 __all__ = [
     "PRODID",
+    "RENDER_ERRORS",
     "EventStatus",
     "MeetingEvent",
     "OccurrenceOverride",
@@ -43,6 +54,12 @@ PRODID = "-//Mentorship//Meetings//EN"
 # the VTIMEZONE (and not their own zone database) still get summer time right for years to come.
 OPEN_ENDED_YEARS = 5
 DEFAULT_REFRESH = timedelta(hours=1)
+# What a row the forms would refuse (written by hand, or before the forms checked it) makes the builders raise:
+# a rule dateutil cannot walk, a date at the edge of the calendar, text a content line cannot hold.
+RENDER_ERRORS = (ValueError, IndexError, OverflowError, KeyError, TypeError, AssertionError)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[\r\n\t]+")
 
 
 class EventStatus(StrEnum):
@@ -181,6 +198,30 @@ def _explicit_end(start: datetime, end_local: datetime | None, zone_name: str, d
     return end
 
 
+# -- text --------------------------------------------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    """Text for a property that holds one line (a name, a summary, a place): breaks become spaces.
+
+    icalendar escapes line breaks in most properties but not in every one (NAME is written raw, and a CR/LF in a
+    meeting title made the single-meeting file fail), so the builders never hand it a break where none belongs.
+    """
+    return _CONTROL.sub("", _LINE_BREAKS.sub(" ", text)).strip()
+
+
+def _paragraphs(text: str) -> str:
+    """Text for DESCRIPTION: line breaks kept (icalendar escapes them), other control characters dropped."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _check_years(*moments: datetime | None) -> None:
+    """Refuse an event outside the years the app plans in, before any expansion can wander to year 9999."""
+    for moment in moments:
+        if moment is not None:
+            check_year(moment, field=None)
+
+
 # -- components ----------------------------------------------------------------------------------------------
 
 
@@ -212,14 +253,14 @@ def _event(
 ) -> Event:
     return Event.new(
         uid=uid,
-        summary=summary,
+        summary=_one_line(summary),
         start=start,
         end=end,
         sequence=sequence,
         status=EventStatus(status).value,
-        description=_description(description, url, conference_url) or None,
-        location=location or None,
-        url=url or None,
+        description=_paragraphs(_description(description, url, conference_url)) or None,
+        location=_one_line(location) or None,
+        url=_one_line(url) or None,
         stamp=stamp,
         last_modified=stamp if changed else None,
         recurrence_id=recurrence_id,
@@ -239,6 +280,7 @@ def _cached_series_components(series: SeriesEvent, now: datetime | None) -> tupl
     # key and nothing has to be invalidated. Like the VTIMEZONEs above, the cached events are only serialised.
     now = now if now is not None else series.stamp  # one of the two is set, see above
     zone = get_zone(series.zone)
+    _check_years(series.dtstart_local, *(override.recurrence_id for override in series.overrides))
     start = _start(series.dtstart_local, series.zone)
     stamp = _aware_utc(series.stamp, now)
     master = _event(
@@ -314,6 +356,7 @@ def _override_component(
 
 
 def _meeting_component(meeting: MeetingEvent, now: datetime) -> Event:
+    _check_years(meeting.start_local)
     start = _start(meeting.start_local, meeting.zone)
     return _event(
         uid=meeting.uid,
@@ -387,7 +430,8 @@ def _years(calendar: Calendar, now: datetime, last_starts: Iterable[datetime | N
                 years.append(component[name].dt.year)
     for last_start in last_starts:
         years.append(now.year + OPEN_ENDED_YEARS if last_start is None else last_start.year)
-    return min(years) - 1, max(years) + 1
+    # Events are checked against these years before they get here; the clamp keeps date() valid regardless.
+    return max(min(years) - 1, MIN_YEAR), min(max(years) + 1, MAX_YEAR)
 
 
 def _finish(calendar: Calendar, now: datetime, last_starts: Iterable[datetime | None] = ()) -> bytes:
@@ -406,9 +450,9 @@ def _new_calendar(name: str, *, refresh: timedelta | None = None, description: s
     calendar.version = "2.0"
     calendar.calscale = "GREGORIAN"
     calendar.method = "PUBLISH"
-    calendar.calendar_name = name  # writes NAME (RFC 7986) and X-WR-CALNAME
+    calendar.calendar_name = _one_line(name)  # writes NAME (RFC 7986) and X-WR-CALNAME
     if description:
-        calendar.description = description
+        calendar.description = _paragraphs(description)
     if refresh is not None:
         # RFC 7986 requires VALUE=DURATION here; X-PUBLISHED-TTL is the name Outlook reads.
         calendar.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})
@@ -460,16 +504,39 @@ def feed_calendar(
     now: datetime | None = None,
     refresh: timedelta = DEFAULT_REFRESH,
     description: str | None = None,
+    on_error: Callable[[str, Exception], None] | None = None,
 ) -> bytes:
-    """A subscription feed: every series (with its overrides) and every one-off meeting, ordered by UID."""
+    """A subscription feed: every series (with its overrides) and every one-off meeting, ordered by UID.
+
+    With ``on_error``, an event that cannot be built is left out and reported as (uid, error), so one broken
+    series never takes a person's whole feed down; without it, the error propagates.
+    """
     moment = _now(now)
     calendar = _new_calendar(name, refresh=refresh, description=description)
     uids = [s.uid for s in series_list] + [m.uid for m in one_offs]
     if len(set(uids)) != len(uids):
         raise ValueError("every series and meeting in a feed needs its own UID")
+    last_starts: list[datetime | None] = []
     for series in sorted(series_list, key=lambda s: s.uid):
-        for component in _series_components(series, moment):
+        try:
+            components = _series_components(series, moment)
+            last_start = _last_start(series)
+            _check_years(last_start)
+        except RENDER_ERRORS as exc:
+            if on_error is None:
+                raise
+            on_error(series.uid, exc)
+            continue
+        for component in components:
             calendar.add_component(component)
+        last_starts.append(last_start)
     for meeting in sorted(one_offs, key=lambda m: m.uid):
-        calendar.add_component(_meeting_component(meeting, moment))
-    return _finish(calendar, moment, [_last_start(s) for s in series_list])
+        try:
+            component = _meeting_component(meeting, moment)
+        except RENDER_ERRORS as exc:
+            if on_error is None:
+                raise
+            on_error(meeting.uid, exc)
+            continue
+        calendar.add_component(component)
+    return _finish(calendar, moment, last_starts)

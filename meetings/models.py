@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.links import PROVIDER_LABELS, Provider
+from meetings.links import PROVIDER_LABELS, MeetingLinkError, Provider, validate_meeting_link
+from mentorship.common.constraints import texts_capped
 from relationships.models import Relationship
 
 PROVIDER_CHOICES = [(provider.value, label) for provider, label in PROVIDER_LABELS.items()]
@@ -111,6 +113,7 @@ class Meeting(models.Model):
                 condition=Q(series__isnull=True) | Q(original_start__isnull=False),
                 name="meeting_occurrence_has_original_start",
             ),
+            texts_capped("meeting_texts_capped", shared_notes=10000),
         ]
         indexes = [
             models.Index(fields=["relationship", "start"], name="meeting_relationship_start"),
@@ -140,11 +143,27 @@ class Meeting(models.Model):
         return self.end <= timezone.now()
 
     @property
+    def join_url(self) -> str | None:
+        """The link behind the Join button: a video call's, or an "Other" place given as an https link."""
+        try:
+            return validate_meeting_link(self.provider, self.location).href if self.location else None
+        except MeetingLinkError:
+            return None  # stored before the checks, or edited by hand: no button rather than a bad link
+
+    @property
+    def join_host(self) -> str:
+        """For "Other", the site the Join button leads to, shown beside it: it can be any site at all."""
+        if self.provider != Provider.OTHER or not self.join_url:
+            return ""
+        return urlsplit(self.join_url).hostname or ""
+
+    @property
     def can_join_now(self) -> bool:
         now = timezone.now()
         return (
             self.status == self.Status.SCHEDULED
-            and self.provider in (Provider.ZOOM, Provider.TEAMS, Provider.MEET, Provider.FACETIME)
+            and self.provider != Provider.PHONE
+            and self.join_url is not None
             and self.start - JOIN_WINDOW <= now <= self.end
         )
 
@@ -178,7 +197,10 @@ class MeetingPrivateNote(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "author"], name="meeting_private_note_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "author"], name="meeting_private_note_once"),
+            texts_capped("meeting_private_note_texts_capped", body=10000),
+        ]
 
     def __str__(self) -> str:
         return f"Private note {self.pk}"
@@ -197,6 +219,7 @@ class MeetingFeedback(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "author"], name="meeting_feedback_once"),
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="meeting_feedback_1_to_5"),
+            texts_capped("meeting_feedback_texts_capped", comment=2000),
         ]
 
     def __str__(self) -> str:

@@ -43,12 +43,15 @@ __all__ = [
     "MAX_COUNT",
     "MAX_DURATION_MINUTES",
     "MAX_INTERVAL",
+    "MAX_YEAR",
     "MIN_DURATION_MINUTES",
+    "MIN_YEAR",
     "Ending",
     "Frequency",
     "ScheduleChoice",
     "ScheduleError",
     "build_rrule",
+    "check_year",
     "choice_from_rrule",
     "expand",
     "get_zone",
@@ -69,6 +72,10 @@ MAX_DURATION_MINUTES = 24 * 60
 MAX_COUNT = 1000
 MAX_INTERVAL = 99
 MAX_RULE_LENGTH = 500
+# Dates outside these years are typos (a year 1 first meeting, an end on 9999-12-31); dateutil and the zone
+# arithmetic either overflow near the ends of the calendar or walk thousands of years before giving up.
+MIN_YEAR = 1900
+MAX_YEAR = 2200
 
 # Expansion looks this far beyond the window on the wall-clock side before filtering exactly on UTC: it covers
 # any UTC offset, a gap shift (up to a whole day, as Samoa skipped in 2011) and a repeated hour.
@@ -164,18 +171,42 @@ def get_zone(zone: str) -> ZoneInfo:
         ) from exc
 
 
+def _out_of_range(moment: datetime | date, field: str | None = "first_date") -> ScheduleError:
+    return ScheduleError(
+        f"{moment:%d %B} {moment.year} is too far away. Pick a date between {MIN_YEAR} and {MAX_YEAR}.",
+        code="date_out_of_range",
+        field=field,
+    )
+
+
+def check_year(day: date | datetime, *, field: str | None = "first_date") -> None:
+    """Refuse dates outside MIN_YEAR..MAX_YEAR before any arithmetic can overflow on them."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise _out_of_range(day, field)
+
+
 def local_to_utc(local: datetime, zone: str) -> datetime:
-    """An aware UTC datetime for a naive wall-clock time, with the RFC 5545 rules for skipped and repeated times."""
+    """An aware UTC datetime for a naive wall-clock time, with the RFC 5545 rules for skipped and repeated times.
+
+    A time a few hours from either end of the calendar has no UTC instant; that is a ScheduleError, not an
+    OverflowError, so forms and feeds can report it.
+    """
     if local.tzinfo is not None:
         raise ValueError("local_to_utc expects a naive wall-clock datetime")
-    return local.replace(tzinfo=get_zone(zone), fold=0).astimezone(UTC)
+    try:
+        return local.replace(tzinfo=get_zone(zone), fold=0).astimezone(UTC)
+    except OverflowError:
+        raise _out_of_range(local) from None
 
 
 def local_time_exists(local: datetime, zone: str) -> bool:
     """False for a wall-clock time that a daylight-saving jump skips in ``zone``."""
     zi = get_zone(zone)
     naive = local.replace(tzinfo=None, fold=0)
-    return naive.replace(tzinfo=zi).astimezone(UTC).astimezone(zi).replace(tzinfo=None) == naive
+    try:
+        return naive.replace(tzinfo=zi).astimezone(UTC).astimezone(zi).replace(tzinfo=None) == naive
+    except OverflowError:
+        raise _out_of_range(naive) from None
 
 
 def _fmt_local(local: datetime) -> str:
@@ -252,7 +283,53 @@ def _split_rule(text: str) -> dict[str, str]:
         interval = _parse_int(parts["INTERVAL"], "INTERVAL")
         if not 1 <= interval <= MAX_INTERVAL:
             raise _invalid(f"INTERVAL must be between 1 and {MAX_INTERVAL}.")
+    _check_by_parts(parts)
     return {"FREQ": freq, **{k: v for k, v in parts.items() if k != "FREQ"}}
+
+
+_BYDAY_RE = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+# (part, largest absolute value, whether negative values are allowed), from RFC 5545 section 3.3.10.
+_NUMBER_LISTS = (("BYMONTHDAY", 31, True), ("BYMONTH", 12, False), ("BYSETPOS", 366, True))
+
+
+def _numbers(parts: dict[str, str], name: str, largest: int, negative: bool) -> None:
+    for item in parts[name].split(","):
+        number = _parse_int(item, name)
+        low = -largest if negative else 1
+        if number == 0 or not low <= number <= largest:
+            span = f"1 and {largest} (or -1 to -{largest})" if negative else f"1 and {largest}"
+            raise _invalid(f"each {name} value must be between {span}.")
+
+
+def _check_by_parts(parts: dict[str, str]) -> None:
+    """The BY* values within what RFC 5545 allows for the frequency.
+
+    dateutil trusts these: an ordinal beyond the period ("the 60th Monday" of a month) makes it index past the
+    end of a list (IndexError) or search until year 9999, so they are refused here with a sentence instead.
+    """
+    for name, largest, negative in _NUMBER_LISTS:
+        if name in parts:
+            _numbers(parts, name, largest, negative)
+    if "WKST" in parts and parts["WKST"] not in _WEEKDAY_CODES:
+        raise _invalid("WKST must be a weekday such as MO.")
+    if "BYDAY" not in parts:
+        return
+    freq = parts["FREQ"]
+    # Within a month (MONTHLY, or YEARLY narrowed by BYMONTH) there are at most 5 of each weekday; in a year, 53.
+    largest = 53 if freq == "YEARLY" and "BYMONTH" not in parts else 5
+    for item in parts["BYDAY"].split(","):
+        match = _BYDAY_RE.match(item.strip())
+        if not match:
+            raise _invalid(f"“{item}” is not a weekday such as MO, 2TU or -1FR.")
+        if match.group(1) is None:
+            continue
+        if freq not in ("MONTHLY", "YEARLY"):
+            raise _invalid(f"a numbered weekday such as {item} only works with FREQ=MONTHLY or FREQ=YEARLY.")
+        ordinal = int(match.group(1))
+        if ordinal == 0 or abs(ordinal) > largest:
+            raise _invalid(
+                f"{item} asks for a weekday that does not exist: use 1 to {largest} (or -1 to -{largest}) before it."
+            )
 
 
 def _parse_int(value: str, name: str) -> int:
@@ -284,6 +361,7 @@ def _until_to_utc(value: str, zone: str) -> datetime:
     except ValueError as exc:
         raise _invalid("UNTIL is not a real date.") from exc
     moment = datetime.combine(day.date(), clock)
+    check_year(moment, field="custom_rule")
     if zulu:
         return moment.replace(tzinfo=UTC)
     return local_to_utc(moment, zone)
@@ -364,6 +442,11 @@ def _local_bound(instant: datetime, zone: ZoneInfo, delta: timedelta) -> datetim
         return datetime.max if delta > timedelta(0) else datetime.min
 
 
+def _walk_failed(exc: Exception) -> ScheduleError:
+    # dateutil can still fail while walking a rule it accepted; the person gets a sentence, not a crash.
+    return _invalid(f"it cannot be expanded ({type(exc).__name__}).")
+
+
 def _starts_on_dtstart(parts: dict[str, str], dtstart_local: datetime) -> bool:
     """Whether DTSTART is itself an occurrence of the rule, in bounded time.
 
@@ -373,7 +456,12 @@ def _starts_on_dtstart(parts: dict[str, str], dtstart_local: datetime) -> bool:
     """
     probe = {k: v for k, v in parts.items() if k not in ("COUNT", "UNTIL")}
     probe["INTERVAL"] = "4000000"
-    first = _dateutil_rule(probe, dtstart_local, None).after(dtstart_local, inc=True)
+    try:
+        first = _dateutil_rule(probe, dtstart_local, None).after(dtstart_local, inc=True)
+    except (IndexError, ValueError, OverflowError) as exc:
+        if isinstance(exc, ScheduleError):
+            raise
+        raise _walk_failed(exc) from exc
     return first == dtstart_local
 
 
@@ -388,7 +476,12 @@ def _first_after_dtstart(parts: dict[str, str], dtstart_local: datetime) -> date
     if shift_years <= 0:
         return None
     shifted = dtstart_local.replace(year=dtstart_local.year + shift_years)
-    found = _dateutil_rule(probe, shifted, None).after(shifted, inc=False)
+    try:
+        found = _dateutil_rule(probe, shifted, None).after(shifted, inc=False)
+    except (IndexError, ValueError, OverflowError) as exc:
+        if isinstance(exc, ScheduleError):
+            raise
+        raise _walk_failed(exc) from exc
     return None if found is None else found.replace(year=found.year - shift_years)
 
 
@@ -402,6 +495,7 @@ def validate_rrule(text: str, dtstart_local: datetime, zone: str) -> str:
     get_zone(zone)  # an unknown zone is reported before anything about the rule
     if dtstart_local.tzinfo is not None:
         raise ValueError("dtstart_local must be a naive wall-clock datetime")
+    check_year(dtstart_local)
     parts = _split_rule(text)
     if "UNTIL" in parts:
         until_utc = _until_to_utc(parts["UNTIL"], zone)
@@ -458,6 +552,7 @@ def monthly_weekday_options(first_date: date) -> list[tuple[int, str]]:
 
 def _check_zone_and_start(choice: ScheduleChoice) -> None:
     get_zone(choice.zone)
+    check_year(choice.first_date)
     if choice.start_time.tzinfo is not None:
         raise ScheduleError(
             "Give the start time without a zone; the zone is its own field.", code="invalid_time", field="start_time"
@@ -475,6 +570,7 @@ def _check_ending(choice: ScheduleChoice) -> None:
     if choice.ending == Ending.ON_DATE:
         if choice.until_date is None:
             raise ScheduleError("Pick the date of the last meeting.", code="missing_until", field="until_date")
+        check_year(choice.until_date, field="until_date")
         if choice.until_date < choice.first_date:
             raise ScheduleError(
                 "The series would end before its first meeting. Pick an end date on or after the first meeting.",

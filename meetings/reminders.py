@@ -17,7 +17,7 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.calendars import meeting_ics
+from meetings.calendars import CalendarUnavailable, meeting_ics
 from meetings.links import PROVIDER_LABELS, Provider, is_video_provider
 from meetings.models import ActionItem, AgendaItem, Meeting
 from mentorship.accounts.models import User, zone_named
@@ -419,8 +419,17 @@ def meeting_ics_for(arguments: list[list[int]]) -> list[str | None]:
     The outbox asks once per distinct meeting in a batch, so a file shared by both people is built once.
     """
     meetings = _meetings((args[0] for args in arguments), "series")
-    found = (meetings.get(args[0]) for args in arguments)
-    return [meeting_ics(meeting).decode() if meeting is not None else None for meeting in found]
+    return [_ics_text(meetings.get(args[0])) for args in arguments]
+
+
+def _ics_text(meeting: Meeting | None) -> str | None:
+    # A series that cannot be rendered sends its reminder without the file rather than not at all.
+    if meeting is None:
+        return None
+    try:
+        return meeting_ics(meeting).decode()
+    except CalendarUnavailable:
+        return None
 
 
 def action_item_context(requests: list[ProviderRequest]) -> list[dict | None]:

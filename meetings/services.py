@@ -6,6 +6,7 @@ import csv
 import datetime
 import hashlib
 import io
+import logging
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,11 +27,14 @@ from meetings.models import (
     MeetingPrivateNote,
     MeetingSeries,
 )
-from meetings.recurrence import ScheduleChoice, ScheduleError, build_rrule, expand, local_to_utc, validate_local_start
+from meetings.recurrence import ScheduleChoice, ScheduleError, expand, local_to_utc
+from meetings.window import MeetingWindow
 from mentorship.accounts.models import User
 from mentorship.common.errors import DomainError
 from mentorship.common.paging import ids_by_pk, pages_by_pk
 from relationships.models import Relationship, Side
+
+logger = logging.getLogger(__name__)
 
 # How far ahead occurrences exist as rows; the daily task keeps this much in front of today.
 HORIZON = datetime.timedelta(days=400)
@@ -64,15 +68,19 @@ class Place:
     location: str
 
 
+def _checked_rrule(relationship: Relationship, choice: ScheduleChoice, series: MeetingSeries | None = None) -> str:
+    try:
+        return MeetingWindow.for_relationship(relationship, series=series).check_choice(choice)
+    except ScheduleError as exc:
+        raise MeetingError(exc.message, field=exc.field) from None
+
+
 @transaction.atomic
 def series_create(
     *, relationship: Relationship, side: str, actor: User, choice: ScheduleChoice, place: Place
 ) -> MeetingSeries:
     _require_party(side, relationship)
-    try:
-        rrule = build_rrule(choice)
-    except ScheduleError as exc:
-        raise MeetingError(exc.message, field=exc.field) from None
+    rrule = _checked_rrule(relationship, choice)
     series = MeetingSeries.objects.create(
         relationship=relationship,
         organiser=actor,
@@ -208,16 +216,34 @@ def series_materialise_many(
                 touched.clear()
 
     for series in series_list:
-        since = series.materialised_until or local_to_utc(series.dtstart_local, series.zone)
-        if series.ended_at or since >= until:
+        if series.ended_at:
             continue
-        pending.extend(_occurrence_rows(series, since, until))
+        try:
+            rows = _rows_to_materialise(series, until)
+        except (ValueError, IndexError, OverflowError):
+            # A row the forms would refuse (written by hand, or before the limits existed) must not stop the
+            # other series: it is skipped, with the reason in the log, until someone edits or stops it.
+            logger.exception("Series %s cannot be expanded; its occurrences are not written", series.pk)
+            continue
+        if rows is None:
+            continue
+        pending.extend(rows)
         touched.append(series.pk)
         series.materialised_until = until
         if len(pending) >= batch:
             flush()
     flush()
     return written
+
+
+def _rows_to_materialise(series: MeetingSeries, until: datetime.datetime) -> list[tuple[int, int, int]] | None:
+    since = series.materialised_until or local_to_utc(series.dtstart_local, series.zone)
+    # Never more than a horizon before "now" (until is now + HORIZON): the forms keep first meetings recent,
+    # and a stray first date in year 1 would otherwise write every week since then (105,765 rows at once).
+    since = max(since, until - 2 * HORIZON)
+    if since >= until:
+        return None
+    return _occurrence_rows(series, since, until)
 
 
 def _behind(until: datetime.datetime) -> Q:
@@ -260,10 +286,7 @@ def series_update(
     _require_party(side, series.relationship)
     if series.ended_at:
         raise MeetingError(_("This series has been stopped. Schedule a new one instead."))
-    try:
-        rrule = build_rrule(choice)
-    except ScheduleError as exc:
-        raise MeetingError(exc.message, field=exc.field) from None
+    rrule = _checked_rrule(series.relationship, choice, series)
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     series.title = place.title
     series.zone = choice.zone
@@ -365,7 +388,7 @@ def meeting_create(
 ) -> Meeting:
     """A one-off meeting."""
     _require_party(side, relationship)
-    start = _checked_start(start_local, zone)
+    start = _checked_start(relationship, start_local, zone, field="first_date")
     meeting = Meeting.objects.create(
         relationship=relationship,
         start=start,
@@ -379,12 +402,15 @@ def meeting_create(
     return meeting
 
 
-def _checked_start(start_local: datetime.datetime, zone: str) -> datetime.datetime:
+def _checked_start(
+    relationship: Relationship, start_local: datetime.datetime, zone: str, *, field: str
+) -> datetime.datetime:
+    local = start_local.replace(tzinfo=None)
     try:
-        validate_local_start(start_local.replace(tzinfo=None), zone)
+        MeetingWindow.for_relationship(relationship).check_meeting(local, zone, field=field)
+        return local_to_utc(local, zone)
     except ScheduleError as exc:
-        raise MeetingError(exc.message, field="start_time" if exc.field != "zone" else "zone") from None
-    return local_to_utc(start_local.replace(tzinfo=None), zone)
+        raise MeetingError(exc.message, field=exc.field) from None
 
 
 @transaction.atomic
@@ -402,7 +428,7 @@ def meeting_update(
     _require_party(side, meeting.relationship)
     if meeting.status != Meeting.Status.SCHEDULED:
         raise MeetingError(_("Only a scheduled meeting can be moved."))
-    start = _checked_start(start_local, zone)
+    start = _checked_start(meeting.relationship, start_local, zone, field="date")
     meeting.start = start
     meeting.end = start + datetime.timedelta(minutes=duration_minutes)
     meeting.zone = zone

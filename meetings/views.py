@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meetings import calendars, selectors, services
 from meetings.forms import ActionItemForm, AgendaForm, MeetingForm, ScheduleForm, WrapUpForm
 from meetings.models import ActionItem, AgendaItem, CalendarFeed, Meeting
+from mentorship.accounts.submissions import submitted_once
 from mentorship.common.fields import parse_id
 from mentorship.common.views import run_service
 from mentorship.notifications.emails import absolute_url
@@ -30,6 +31,14 @@ def _ics(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _no_file(request: HttpRequest, back: str) -> HttpResponse:
+    messages.error(
+        request,
+        _("The calendar file for this schedule cannot be made: its dates are out of range. Change or stop the series."),
+    )
+    return redirect(back)
 
 
 # -- scheduling --------------------------------------------------------------------------------------------
@@ -60,7 +69,7 @@ def schedule(request: HttpRequest, relationship_pk: int) -> HttpResponse:
             action = lambda: services.series_create(  # noqa: E731
                 relationship=relationship, side=side, actor=request.user, choice=form.choice(), place=place
             )
-        if run_service(request, action, success=_("Meeting scheduled."), form=form):
+        if run_service(request, submitted_once(request, action), success=_("Meeting scheduled."), form=form):
             return redirect(relationship.get_absolute_url() + "#meetings")
     return render(request, "meetings/schedule.html", {"relationship": relationship, "form": form, "series": None})
 
@@ -81,7 +90,9 @@ def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "provider": series.provider,
         "location": series.location,
     }
-    form = ScheduleForm(request.POST or None, initial=initial, relationship=relationship, viewer=request.user)
+    form = ScheduleForm(
+        request.POST or None, initial=initial, relationship=relationship, viewer=request.user, series=series
+    )
     form.fields["frequency"].choices = [c for c in form.fields["frequency"].choices if c[0] != "once"]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -114,7 +125,10 @@ def series_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def series_ics(request: HttpRequest, pk: int) -> HttpResponse:
     series, _side = selectors.get_series_for_user(user=request.user, pk=pk)
-    return _ics(calendars.series_ics(series), f"mentoring-series-{series.pk}.ics")
+    try:
+        return _ics(calendars.series_ics(series), f"mentoring-series-{series.pk}.ics")
+    except calendars.CalendarUnavailable:
+        return _no_file(request, series.relationship.get_absolute_url() + "#meetings")
 
 
 # -- one meeting -------------------------------------------------------------------------------------------
@@ -138,7 +152,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, _side = selectors.get_meeting_for_user(user=request.user, pk=pk)
-    return _ics(calendars.meeting_ics(meeting), f"mentoring-meeting-{meeting.pk}.ics")
+    try:
+        return _ics(calendars.meeting_ics(meeting), f"mentoring-meeting-{meeting.pk}.ics")
+    except calendars.CalendarUnavailable:
+        return _no_file(request, meeting.get_absolute_url())
 
 
 @login_required
@@ -190,12 +207,19 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         run_service(
             request,
-            lambda: services.agenda_add(meeting=meeting, side=side, actor=request.user, **form.cleaned_data),
+            submitted_once(
+                request,
+                lambda: services.agenda_add(meeting=meeting, side=side, actor=request.user, **_agenda(form)),
+            ),
             success=_("Topic added."),
         )
     else:
         messages.error(request, _("Write the topic first (up to 300 characters)."))
     return redirect(meeting.get_absolute_url() + "#agenda")
+
+
+def _agenda(form: AgendaForm) -> dict[str, Any]:
+    return {"text": form.cleaned_data["text"], "needs_extra_time": form.cleaned_data["needs_extra_time"]}
 
 
 def _agenda_item(request: HttpRequest, item_pk: int) -> tuple[AgendaItem, str]:
@@ -225,6 +249,8 @@ def agenda_change(request: HttpRequest, item_pk: int, action: str) -> HttpRespon
 
 # -- wrap-up and action items ------------------------------------------------------------------------------
 
+WRAP_UP_FIELDS = ("status", "shared_notes", "private_note", "rating", "comment", "thank_you")
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -241,10 +267,12 @@ def wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
         initial["status"] = meeting.status
     form = WrapUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = services.WrapUp(**form.cleaned_data)
+        data = services.WrapUp(**{name: form.cleaned_data[name] for name in WRAP_UP_FIELDS})
         if run_service(
             request,
-            lambda: services.meeting_wrap_up(meeting=meeting, side=side, actor=request.user, data=data),
+            submitted_once(
+                request, lambda: services.meeting_wrap_up(meeting=meeting, side=side, actor=request.user, data=data)
+            ),
             success=_("Wrap-up saved."),
             form=form,
         ):
@@ -286,15 +314,18 @@ def action_item_add(request: HttpRequest, relationship_pk: int) -> HttpResponse:
     data = form.cleaned_data
     run_service(
         request,
-        lambda: services.action_item_add(
-            relationship=relationship,
-            side=side,
-            actor=request.user,
-            description=data["description"],
-            owner=form.chosen_owner(),
-            due_on=data["due_on"],
-            resource_url=data["resource_url"],
-            meeting=meeting,
+        submitted_once(
+            request,
+            lambda: services.action_item_add(
+                relationship=relationship,
+                side=side,
+                actor=request.user,
+                description=data["description"],
+                owner=form.chosen_owner(),
+                due_on=data["due_on"],
+                resource_url=data["resource_url"],
+                meeting=meeting,
+            ),
         ),
         success=_("Action item added."),
     )
@@ -313,7 +344,8 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
         success=labels.get(status, _("Action item updated.")),
     )
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # Only a path on this site: anything else ("x", a view's name, control characters) is not somewhere to go.
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = item.relationship.get_absolute_url()
     return redirect(back)
 

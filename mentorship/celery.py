@@ -26,6 +26,10 @@ app.conf.beat_schedule = {
     "scan-stalled-relationships": {"task": "meetings.scan_stalled", "schedule": 3600.0},
     "scan-relationship-reminders": {"task": "relationships.scan_reminders", "schedule": 3600.0},
     "scan-proposal-reminders": {"task": "matching.scan_reminders", "schedule": 3600.0},
+    # Issue 12: a proposal nobody answers lapses at its deadline and the mentee is offered the next-best mentor.
+    "expire-match-proposals": {"task": "matching.expire_proposals", "schedule": _SCAN_SECONDS},
+    # Issue 12: single-use form tokens are only needed while a second click could still arrive.
+    "prune-form-submissions": {"task": "accounts.prune_submissions", "schedule": crontab(minute=30, hour=3)},
     # Hourly, because "8 in the morning" arrives at a different hour in each person's zone.
     "send-daily-digests": {"task": "notifications.send_digests", "schedule": crontab(minute=5)},
     "weekly-admin-digest": {"task": "insights.admin_digests", "schedule": crontab(minute=0, hour=7, day_of_week=1)},

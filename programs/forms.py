@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from mentorship.accounts.languages import LANGUAGE_CHOICES
 from mentorship.accounts.models import Profile, User
 from mentorship.accounts.roles import PROGRAM_ADMIN_GROUP
-from mentorship.accounts.services import split_skill_text
+from mentorship.accounts.services import skill_list
 from mentorship.common.fields import IdMultipleChoiceField
+from mentorship.common.forms import Form, ModelForm, StrictModelFormSet, split_list
 from mentorship.common.widgets import DateInput
 from programs.invitations_csv import MAX_ROWS
 from programs.models import ApplicationQuestion, Enrollment, GoalCategory, Program
@@ -25,13 +26,17 @@ from programs.services import Application
 MAX_CSV_BYTES = 1_000_000
 # Settings that only mean something in a sponsorship program.
 SPONSOR_ONLY_FIELDS = ("sponsor_min_level_gap",)
+# Pasting is for a handful of people; a list longer than this belongs in a CSV file.
+MAX_PASTE_CHARACTERS = 50_000
+MAX_CUSTOM_GOAL_CATEGORIES = 20
+MAX_QUESTION_CHOICES = 30
 
 
 def program_admin_users() -> QuerySet[User]:
     return User.objects.filter(Q(groups__name=PROGRAM_ADMIN_GROUP) | Q(is_superuser=True), is_active=True).distinct()
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(ModelForm):
     goal_categories = forms.MultipleChoiceField(
         label=_("Goal categories in focus"),
         choices=GoalCategory.choices,
@@ -137,9 +142,16 @@ class ProgramForm(forms.ModelForm):
             self.add_error("ends_on", _("The program must end after it starts."))
         return data
 
+    def clean_custom_goal_categories_text(self) -> list[str]:
+        return split_list(
+            self.cleaned_data["custom_goal_categories_text"],
+            limit=MAX_CUSTOM_GOAL_CATEGORIES,
+            longest=60,
+            what=_("custom goal categories"),
+        )
+
     def custom_categories(self) -> list[str]:
-        names = [name.strip()[:60] for name in self.cleaned_data.get("custom_goal_categories_text", "").split(",")]
-        return list(dict.fromkeys(name for name in names if name))
+        return self.cleaned_data.get("custom_goal_categories_text", [])
 
     def program_fields(self) -> dict[str, Any]:
         """The settings this form shows, as the program services take them."""
@@ -149,10 +161,11 @@ class ProgramForm(forms.ModelForm):
         return fields
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(ModelForm):
     choices_text = forms.CharField(
         label=_("Choices"),
         required=False,
+        max_length=MAX_QUESTION_CHOICES * 100,
         widget=forms.Textarea({"rows": 3}),
         help_text=_("For choice questions: one choice per line."),
     )
@@ -173,15 +186,24 @@ class QuestionForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["choices_text"].initial = "\n".join(self.instance.choices)
 
+    def clean_choices_text(self) -> list[str]:
+        return split_list(
+            self.cleaned_data["choices_text"],
+            separators="\n",
+            limit=MAX_QUESTION_CHOICES,
+            longest=200,
+            what=_("choices"),
+        )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        choices = [line.strip() for line in data.get("choices_text", "").splitlines() if line.strip()]
+        choices = data.get("choices_text", [])
         if (
             data.get("kind") in (ApplicationQuestion.Kind.SINGLE, ApplicationQuestion.Kind.MULTIPLE)
             and len(choices) < 2
         ):
             self.add_error("choices_text", _("A choice question needs at least two choices."))
-        data["choices"] = list(dict.fromkeys(choices))
+        data["choices"] = choices
         return data
 
     def question_data(self) -> dict[str, Any]:
@@ -198,7 +220,15 @@ class QuestionForm(forms.ModelForm):
 
 
 QuestionFormSet = forms.modelformset_factory(
-    ApplicationQuestion, form=QuestionForm, extra=1, can_delete=True, max_num=30, validate_max=True
+    ApplicationQuestion,
+    form=QuestionForm,
+    formset=StrictModelFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+    # However many forms a post claims, Django builds at most this many (its default would be 1,030).
+    absolute_max=31,
 )
 
 
@@ -213,11 +243,15 @@ def questions_of(formset: forms.BaseModelFormSet) -> list[dict[str, Any]]:
     return kept
 
 
-class InvitePasteForm(forms.Form):
+class InvitePasteForm(Form):
     addresses = forms.CharField(
         label=_("Email addresses"),
+        max_length=MAX_PASTE_CHARACTERS,
         widget=forms.Textarea({"rows": 5}),
         help_text=_('One per line or separated by commas. "Name <address>" keeps the name.'),
+        error_messages={
+            "max_length": _("That is more than we take in one paste (%(limit_value)d characters). Upload a CSV file.")
+        },
     )
     role = forms.ChoiceField(label=_("Invite as"))
     is_external = forms.BooleanField(label=_("These people are from outside the organisation"), required=False)
@@ -230,7 +264,7 @@ class InvitePasteForm(forms.Form):
             del self.fields["is_external"]
 
 
-class InviteCsvForm(forms.Form):
+class InviteCsvForm(Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
@@ -248,7 +282,7 @@ class InviteCsvForm(forms.Form):
         return upload.read()
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(Form):
     """The application: the program's questions plus what matching needs for this role."""
 
     def __init__(self, *args: Any, program: Program, role: str, profile: Profile, **kwargs: Any) -> None:
@@ -302,13 +336,19 @@ class ApplicationForm(forms.Form):
         self.helper = FormHelper()
         self.helper.add_input(Submit("apply", _("Send application")))
 
+    def clean_growth_areas(self) -> list[str]:
+        return skill_list(self.cleaned_data["growth_areas"])
+
+    def clean_offers(self) -> list[str]:
+        return skill_list(self.cleaned_data["offers"])
+
     def application(self) -> Application:
         data = self.cleaned_data
         return Application(
             answers={str(q.pk): data.get(f"q_{q.pk}") for q in self.questions},
             goal_categories=data.get("goal_categories", []),
-            growth_areas=split_skill_text(data.get("growth_areas", "")),
-            offers=split_skill_text(data.get("offers", "")),
+            growth_areas=data.get("growth_areas", []),
+            offers=data.get("offers", []),
             capacity=data.get("capacity"),
             prefers_outside_team=data.get("prefers_outside_team", False),
             open_to_external=data.get("open_to_external", False),
@@ -328,7 +368,7 @@ def _question_field(question: ApplicationQuestion) -> forms.Field:
     return forms.CharField(max_length=300, **common)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     DECISIONS = [
         (Enrollment.Status.APPROVED, _("Approve")),
         (Enrollment.Status.WAITLISTED, _("Waitlist")),
@@ -349,7 +389,7 @@ class DecisionForm(forms.Form):
         field.error_messages["invalid_pk_value"] = _("Someone you ticked is not in this program.")
 
 
-class RosterFilterForm(forms.Form):
+class RosterFilterForm(Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("Role"), required=False)
     status = forms.ChoiceField(

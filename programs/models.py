@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.accounts.models import Skill
+from mentorship.common.constraints import texts_capped
 
 
 class GoalCategory(models.TextChoices):
@@ -67,7 +68,7 @@ class Program(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("short name in links"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MENTORING)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     enrollment_opens_on = models.DateField(_("enrollment opens on"), null=True, blank=True)
     enrollment_closes_on = models.DateField(_("enrollment closes on"), null=True, blank=True)
@@ -119,6 +120,7 @@ class Program(models.Model):
                 name="program_meeting_length_sane",
             ),
             models.CheckConstraint(condition=Q(default_relationship_months__gte=1), name="program_length_positive"),
+            texts_capped("program_texts_capped", description=5000),
         ]
 
     def __str__(self) -> str:
@@ -226,7 +228,7 @@ class Enrollment(models.Model):
     # Mentees may name up to five mentors they would like (best first) and people to avoid (enrollment ids).
     wished_mentors = models.JSONField(default=list, blank=True)
     avoided_mentors = models.JSONField(default=list, blank=True)
-    decision_reason = models.TextField(_("reason"), blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True, max_length=1000)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -244,6 +246,7 @@ class Enrollment(models.Model):
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__lte=20), name="enrollment_capacity_sane"
             ),
+            texts_capped("enrollment_texts_capped", decision_reason=1000),
         ]
         indexes = [models.Index(fields=["program", "role", "status"], name="enrollment_roster")]
 

@@ -10,9 +10,13 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.accounts.submissions import SubmitOnceMixin
+from mentorship.common.forms import Form, ModelForm, split_list
 from mentorship.common.widgets import DateInput
 from programs.models import Program
-from relationships.models import AdvocacyAction, Agreement, Goal, Reflection
+from relationships.models import AGREEMENT_TEXT, AdvocacyAction, Agreement, Goal, Reflection
+
+MAX_CHANNELS = 10
 
 
 def _helper(label: str) -> FormHelper:
@@ -21,7 +25,7 @@ def _helper(label: str) -> FormHelper:
     return helper
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(SubmitOnceMixin, ModelForm):
     class Meta:
         model = Goal
         fields = [
@@ -58,18 +62,19 @@ class GoalForm(forms.ModelForm):
         return data
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     body = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea({"rows": 2}))
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(SubmitOnceMixin, ModelForm):
     channels_text = forms.CharField(
         label=_("How we keep in touch"),
+        max_length=AGREEMENT_TEXT,
         widget=forms.Textarea({"rows": 3}),
         help_text=_('One channel per line, with what it is for: "Chat: quick questions between meetings".'),
     )
@@ -112,12 +117,18 @@ class AgreementForm(forms.ModelForm):
         self.helper = _helper(_("Save the agreement"))
 
     def clean_channels_text(self) -> list[dict[str, str]]:
+        lines = split_list(
+            self.cleaned_data["channels_text"], separators="\n", limit=MAX_CHANNELS, longest=260, what=_("channels")
+        )
         channels = []
-        for line in self.cleaned_data["channels_text"].splitlines():
-            if not line.strip():
-                continue
+        for line in lines:
             channel, _sep, purpose = line.partition(":")
-            channels.append({"channel": channel.strip()[:60], "purpose": purpose.strip()[:200]})
+            if len(channel.strip()) > 60 or len(purpose.strip()) > 200:
+                raise forms.ValidationError(
+                    _("Keep each channel's name to 60 characters and what it is for to 200: “%(line)s…”.")
+                    % {"line": line[:30]}
+                )
+            channels.append({"channel": channel.strip(), "purpose": purpose.strip()})
         if not channels:
             raise forms.ValidationError(_("Name at least one way to keep in touch."))
         return channels
@@ -130,7 +141,7 @@ class AgreementForm(forms.ModelForm):
         return data
 
 
-class AdvocacyForm(forms.ModelForm):
+class AdvocacyForm(SubmitOnceMixin, ModelForm):
     class Meta:
         model = AdvocacyAction
         fields = ["kind", "happened_on", "description", "status", "outcome"]
@@ -141,11 +152,11 @@ class AdvocacyForm(forms.ModelForm):
         self.helper = _helper(_("Save"))
 
 
-class FollowupForm(forms.Form):
+class FollowupForm(Form):
     text = forms.CharField(label=_("What followed"), max_length=2000, widget=forms.Textarea({"rows": 2}))
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     body = forms.CharField(
         label=_("Private note"),
         max_length=5000,
@@ -154,11 +165,11 @@ class NoteForm(forms.Form):
     )
 
 
-class PauseForm(forms.Form):
+class PauseForm(Form):
     reason = forms.CharField(label=_("Why pause?"), max_length=1000, widget=forms.Textarea({"rows": 2}))
 
 
-class EndForm(forms.Form):
+class EndForm(Form):
     outcome = forms.ChoiceField(
         label=_("How does it end?"),
         choices=[("completed", _("We completed what we set out to do")), ("early", _("We are ending early"))],
@@ -183,7 +194,7 @@ class EndForm(forms.Form):
         return data
 
 
-class ReflectionForm(forms.ModelForm):
+class ReflectionForm(ModelForm):
     rating = forms.TypedChoiceField(
         label=_("How was the relationship overall?"),
         coerce=int,

@@ -11,7 +11,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.common.constraints import texts_capped
 from programs.models import CADENCE_DAYS, Cadence, GoalCategory, Program
+
+# Each text of an agreement, a goal's reasons, and why a relationship paused or ended.
+AGREEMENT_TEXT = 2000
+GOAL_TEXT = 2000
+REASON_TEXT = 1000
 
 if TYPE_CHECKING:
     from mentorship.accounts.models import User
@@ -55,9 +61,9 @@ class Relationship(models.Model):
     planned_end_on = models.DateField(null=True, blank=True)
     mentor_is_external = models.BooleanField(default=False)
     mentor_outside_team = models.BooleanField(default=False)
-    paused_reason = models.TextField(blank=True)
+    paused_reason = models.TextField(blank=True, max_length=REASON_TEXT)
     ended_on = models.DateField(null=True, blank=True)
-    end_reason = models.TextField(blank=True)
+    end_reason = models.TextField(blank=True, max_length=REASON_TEXT)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -79,6 +85,7 @@ class Relationship(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(status__in=["completed", "ended"]),
                 name="relationship_end_date_only_when_closed",
             ),
+            texts_capped("relationship_texts_capped", paused_reason=REASON_TEXT, end_reason=REASON_TEXT),
         ]
         indexes = [models.Index(fields=["program", "status"], name="relationship_program_status")]
 
@@ -131,8 +138,8 @@ class Goal(models.Model):
     title = models.CharField(_("goal"), max_length=200)
     category = models.CharField(_("category"), max_length=12, choices=[*GoalCategory.choices, (CUSTOM, _("Other"))])
     custom_category = models.CharField(_("other category"), max_length=60, blank=True)
-    why = models.TextField(_("why it matters to you"), blank=True)
-    success_measure = models.TextField(_("how you will know you got there"), blank=True)
+    why = models.TextField(_("why it matters to you"), blank=True, max_length=GOAL_TEXT)
+    success_measure = models.TextField(_("how you will know you got there"), blank=True, max_length=GOAL_TEXT)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(
@@ -150,6 +157,7 @@ class Goal(models.Model):
         ordering = ["created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="goal_progress_percent"),
+            texts_capped("goal_texts_capped", why=GOAL_TEXT, success_measure=GOAL_TEXT),
         ]
 
     def __str__(self) -> str:
@@ -183,6 +191,7 @@ class GoalComment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [texts_capped("goal_comment_texts_capped", body=2000)]
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.goal}"
@@ -198,12 +207,16 @@ class Agreement(models.Model):
     )
     cadence = models.CharField(_("how often we meet"), max_length=10, choices=Cadence.choices, default=Cadence.MONTHLY)
     meeting_minutes = models.PositiveSmallIntegerField(_("meeting length (minutes)"), default=60)
-    mentee_responsibilities = models.TextField(_("the mentee's role and responsibilities"))
-    mentor_responsibilities = models.TextField(_("the mentor's role and responsibilities"))
-    mentee_offers = models.TextField(_("how the mentee is a resource to the mentor"), blank=True)
-    mentor_offers = models.TextField(_("how the mentor is a resource to the mentee"), blank=True)
-    desired_outcomes = models.TextField(_("what we want to achieve"))
-    confidentiality = models.TextField(_("confidentiality"))
+    mentee_responsibilities = models.TextField(_("the mentee's role and responsibilities"), max_length=AGREEMENT_TEXT)
+    mentor_responsibilities = models.TextField(_("the mentor's role and responsibilities"), max_length=AGREEMENT_TEXT)
+    mentee_offers = models.TextField(
+        _("how the mentee is a resource to the mentor"), blank=True, max_length=AGREEMENT_TEXT
+    )
+    mentor_offers = models.TextField(
+        _("how the mentor is a resource to the mentee"), blank=True, max_length=AGREEMENT_TEXT
+    )
+    desired_outcomes = models.TextField(_("what we want to achieve"), max_length=AGREEMENT_TEXT)
+    confidentiality = models.TextField(_("confidentiality"), max_length=AGREEMENT_TEXT)
     review_on = models.DateField(_("we review this agreement on"), null=True, blank=True)
     ends_on = models.DateField(_("the relationship ends on"), null=True, blank=True)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -222,6 +235,20 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(review_on__isnull=True) | Q(ends_on__isnull=True) | Q(review_on__lte=F("ends_on")),
                 name="agreement_review_before_end",
+            ),
+            texts_capped(
+                "agreement_texts_capped",
+                **dict.fromkeys(
+                    (
+                        "mentee_responsibilities",
+                        "mentor_responsibilities",
+                        "mentee_offers",
+                        "mentor_offers",
+                        "desired_outcomes",
+                        "confidentiality",
+                    ),
+                    AGREEMENT_TEXT,
+                ),
             ),
         ]
 
@@ -281,6 +308,7 @@ class AdvocacyAction(models.Model):
 
     class Meta:
         ordering = ["-happened_on", "-pk"]
+        constraints = [texts_capped("advocacy_texts_capped", description=2000, sponsee_followup=2000)]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.happened_on}"
@@ -296,6 +324,7 @@ class PrivateNote(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [texts_capped("private_note_texts_capped", body=5000)]
 
     def __str__(self) -> str:
         return f"Private note {self.pk}"
@@ -319,6 +348,9 @@ class Reflection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["relationship", "author"], name="reflection_once_per_person"),
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="reflection_rating_1_to_5"),
+            texts_capped(
+                "reflection_texts_capped", goals_reached=2000, what_worked=2000, what_to_change=2000, thank_you=2000
+            ),
         ]
 
     def __str__(self) -> str:

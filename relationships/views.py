@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorship.accounts.submissions import submitted_once
 from mentorship.common.views import run_service
 from relationships import selectors, services
 from relationships.forms import (
@@ -92,7 +93,12 @@ def goal_edit(request: HttpRequest, pk: int, goal_id: int | None = None) -> Http
         fields = {name: form.cleaned_data[name] for name in GoalForm.Meta.fields}
         saved = run_service(
             request,
-            lambda: services.goal_save(relationship=relationship, side=side, actor=request.user, goal=goal, **fields),
+            submitted_once(
+                request,
+                lambda: services.goal_save(
+                    relationship=relationship, side=side, actor=request.user, goal=goal, **fields
+                ),
+            ),
             success=_("Goal saved."),
         )
         if saved:
@@ -111,7 +117,10 @@ def goal_comment(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
     if form.is_valid():
         run_service(
             request,
-            lambda: services.goal_comment(goal=goal, side=side, actor=request.user, body=form.cleaned_data["body"]),
+            submitted_once(
+                request,
+                lambda: services.goal_comment(goal=goal, side=side, actor=request.user, body=form.cleaned_data["body"]),
+            ),
             success=_("Comment posted."),
         )
     else:
@@ -130,7 +139,12 @@ def milestone_add(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
     if form.is_valid():
         run_service(
             request,
-            lambda: services.milestone_add(goal=goal, side=side, **form.cleaned_data),
+            submitted_once(
+                request,
+                lambda: services.milestone_add(
+                    goal=goal, side=side, title=form.cleaned_data["title"], due_on=form.cleaned_data["due_on"]
+                ),
+            ),
             success=_("Milestone added."),
         )
     else:
@@ -188,7 +202,10 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fields["channels"] = form.cleaned_data["channels_text"]
         saved = run_service(
             request,
-            lambda: services.agreement_save(relationship=relationship, side=side, actor=request.user, **fields),
+            submitted_once(
+                request,
+                lambda: services.agreement_save(relationship=relationship, side=side, actor=request.user, **fields),
+            ),
             success=_("Agreement saved. It takes effect when you both accept it."),
         )
         if saved:
@@ -244,8 +261,15 @@ def advocacy_edit(request: HttpRequest, pk: int, action_id: int | None = None) -
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             request,
-            lambda: services.advocacy_save(
-                relationship=relationship, side=side, actor=request.user, action=action, **form.cleaned_data
+            submitted_once(
+                request,
+                lambda: services.advocacy_save(
+                    relationship=relationship,
+                    side=side,
+                    actor=request.user,
+                    action=action,
+                    **{name: form.cleaned_data[name] for name in AdvocacyForm.Meta.fields},
+                ),
             ),
             success=_("Advocacy saved."),
         )
@@ -288,8 +312,11 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         run_service(
             request,
-            lambda: services.private_note_add(
-                relationship=relationship, side=side, actor=request.user, body=form.cleaned_data["body"]
+            submitted_once(
+                request,
+                lambda: services.private_note_add(
+                    relationship=relationship, side=side, actor=request.user, body=form.cleaned_data["body"]
+                ),
             ),
             success=_("Private note saved."),
         )

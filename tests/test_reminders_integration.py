@@ -1,8 +1,9 @@
 """Reminders end to end: a real beat and a real worker on Redis, the test database on PostgreSQL, an SMTP sink.
 
-One test walks three situations in a row (starting the processes once keeps it well under a minute and a half):
+One test walks four situations in a row (starting the processes once keeps it well under a minute and a half):
 a meeting coming up soon is reminded exactly once; a mail server that is away delays the reminder without
-failing it; a broker that is away does not slow down the person planning a meeting.
+failing it; a proposal nobody answers lapses and the next mentor is proposed; a broker that is away does not
+slow down the person planning a meeting.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from matching.models import MatchProposal
 from meetings import reminders as meeting_reminders
 from meetings import services as meeting_services
 from meetings.tests.factories import pair, person, place, running_program
@@ -23,6 +25,7 @@ from mentorship.celery import app
 from mentorship.management.stack import Sink, Stack, free_port, wait_for
 from mentorship.notifications import messages, preferences
 from mentorship.notifications.models import Kind, Mode, OutboundEmail
+from programs.models import Enrollment, Program
 from relationships.models import Relationship
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -39,6 +42,27 @@ def meeting_soon(relationship: Relationship, minutes: int) -> Any:
         zone="Europe/Berlin",
         duration_minutes=45,
         place=place(),
+    )
+
+
+def lapsing_proposal(program: Program, *, seconds: float) -> MatchProposal:
+    """A new mentee proposed to one mentor with a deadline a few seconds away; a second mentor is free."""
+    mentee, first, second = (
+        person(f"{name.lower()}.it@example.com", f"{name} Lapse") for name in ("Lena", "Lars", "Lina")
+    )
+    enrolled = {
+        user: Enrollment.objects.create(
+            program=program, user=user, role=role, status=Enrollment.Status.APPROVED, capacity=1
+        )
+        for user, role in ((mentee, "mentee"), (first, "mentor"), (second, "mentor"))
+    }
+    return MatchProposal.objects.create(
+        program=program,
+        mentee=enrolled[mentee],
+        mentor=enrolled[first],
+        origin=MatchProposal.Origin.ENGINE,
+        status=MatchProposal.Status.PROPOSED,
+        respond_by=timezone.now() + datetime.timedelta(seconds=seconds),
     )
 
 
@@ -124,7 +148,18 @@ def test_beat_and_worker_remind_once_survive_smtp_outage_and_broker_outage() -> 
         wait_for(marked_sent, seconds=10, what="the row marked sent", logs=output)
         assert len(sink.with_id(message_id)) == 1
 
-        # 3. The broker goes away. The beat and worker stop first, so nothing else can touch the new rows.
+        # 3. A proposal nobody answers: the beat's expiry lets it lapse and the worker proposes the other mentor.
+        lapsing = lapsing_proposal(program, seconds=2)
+
+        def lapsed() -> bool:
+            lapsing.refresh_from_db()
+            return lapsing.status == MatchProposal.Status.EXPIRED
+
+        wait_for(lapsed, seconds=20, what="the beat to expire the proposal", logs=output)
+        [follow_up] = MatchProposal.objects.filter(mentee=lapsing.mentee, status=MatchProposal.Status.PROPOSED)
+        assert follow_up.mentor_id != lapsing.mentor_id and follow_up.respond_by > timezone.now()
+
+        # 4. The broker goes away. The beat and worker stop first, so nothing else can touch the new rows.
         stack.stop()
         pools = (app._pool, app.amqp._producer_pool)
         app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"

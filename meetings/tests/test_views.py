@@ -615,6 +615,26 @@ def test_no_join_button_for_a_meeting_in_person(relationship: Relationship, cloc
     assert ">Join<" not in page and "In person: Room 4.12" in page
 
 
+@pytest.mark.parametrize(
+    ("location", "button", "host"),
+    [
+        ("https://webex.example.net/meet/mia", True, "webex.example.net"),
+        ("Dial-in details are in the invitation", False, ""),
+    ],
+)
+def test_an_other_link_gets_a_join_button_with_its_host_beside_it(
+    relationship: Relationship, clock: time_machine.Coordinates, location: str, button: bool, host: str
+) -> None:
+    meeting = schedule_once(relationship, DT(2027, 1, 5, 10, 0), where=place("other", location))
+    clock.move_to(meeting.start)
+    client = client_for(relationship.mentee)
+
+    for path in (meeting.get_absolute_url(), relationship.get_absolute_url(), "/"):
+        page = text_of(client.get(path))
+        assert (f'href="{location}"' in page and ">Join</a>" in page) is button, path
+        assert (f"on {host}</span>" in page) is button, path
+
+
 def test_a_cancelled_occurrence_stays_listed_as_cancelled(world: World, mentee: User) -> None:
     client = client_for(mentee)
     client.post(reverse("meetings:cancel", args=[world.occurrence.pk]))

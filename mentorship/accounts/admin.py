@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mentorship.accounts.models import DeletionRequest, Profile, Skill, User
+from mentorship.accounts.models import DeletionRequest, FormSubmission, Profile, Skill, User
 from mentorship.accounts.roles import PROGRAM_ADMIN_GROUP, grant_program_admin, revoke_program_admin
 
 
@@ -93,7 +93,8 @@ class ProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
-    list_display = ["name", "key"]
+    list_display = ["name", "key", "vetted"]
+    list_filter = ["vetted"]
     search_fields = ["name", "key"]
 
 
@@ -107,3 +108,11 @@ class DeletionRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: Any) -> bool:
         return False
+
+
+# Issue 12: single-use form tokens, read-only; they are pruned after a day.
+@admin.register(FormSubmission)
+class FormSubmissionAdmin(admin.ModelAdmin):
+    list_display = ["user", "token", "created_at"]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "token", "created_at"]

@@ -236,8 +236,9 @@ def seed_people() -> list[tuple[DemoPerson, User]]:
         if profile.completed_at is None:
             profile.completed_at = user.date_joined
         profile.save()
-        profile.skills_offered.set(skills_from_names(names=person.offers))
-        profile.growth_areas.set(skills_from_names(names=person.grows))
+        # The demo organisation's vocabulary, as if its administrators had curated it.
+        profile.skills_offered.set(skills_from_names(names=person.offers, vetted=True))
+        profile.growth_areas.set(skills_from_names(names=person.grows, vetted=True))
         if person.role == "HR admin":
             grant_program_admin(user)
     return seeded

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mentorship.accounts.languages import LANGUAGE_CHOICES
 from mentorship.accounts.models import Profile, User
-from mentorship.accounts.services import split_skill_text
+from mentorship.accounts.services import skill_list
+from mentorship.common.forms import ModelForm, validate_one_line
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -20,16 +21,25 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class SignupDetailsForm(forms.Form):
-    """Extra fields on allauth's signup form."""
+    """Extra fields on allauth's signup form.
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150, widget=forms.TextInput({"autocomplete": "name"}))
+    allauth builds its signup form on top of this class, so the project's input rules are given to the one field
+    here rather than applied to the whole form (allauth's password fields carry no length cap of ours).
+    """
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        validators=[validate_one_line],
+        widget=forms.TextInput({"autocomplete": "name"}),
+    )
 
     def signup(self, request: Any, user: User) -> None:
         user.full_name = self.cleaned_data["full_name"].strip()
         user.save(update_fields=["full_name"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ModelForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
@@ -39,6 +49,7 @@ class ProfileForm(forms.ModelForm):
     manager_email = forms.EmailField(
         label=_("Your manager's email"),
         required=False,
+        max_length=254,
         help_text=_("Optional. Matching never pairs you with your manager or anyone above them."),
     )
     skills_offered_text = forms.CharField(
@@ -121,5 +132,11 @@ class ProfileForm(forms.ModelForm):
             raise forms.ValidationError(_("You cannot be your own manager."))
         return manager
 
+    def clean_skills_offered_text(self) -> list[str]:
+        return skill_list(self.cleaned_data["skills_offered_text"])
+
+    def clean_growth_areas_text(self) -> list[str]:
+        return skill_list(self.cleaned_data["growth_areas_text"])
+
     def skill_names(self, field: str) -> list[str]:
-        return split_skill_text(self.cleaned_data.get(field, ""))
+        return self.cleaned_data.get(field, [])

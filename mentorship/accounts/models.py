@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.accounts.languages import LANGUAGE_CHOICES
+from mentorship.common.constraints import texts_capped
 
 
 class UserManager(BaseUserManager["User"]):
@@ -102,11 +103,23 @@ def normalise_skill_name(raw: str) -> str:
     return re.sub(r"\s+", " ", raw).strip()
 
 
+# A skill someone types joins everyone's suggestions once this many people use it (or an administrator does).
+SKILL_SHARED_BY = 3
+# How many skills one list (offered, or wanted) may hold.
+MAX_SKILLS = 20
+SKILL_NAME_LENGTH = 80
+
+
 class Skill(models.Model):
     """One entry in the shared vocabulary of skills and growth areas."""
 
-    name = models.CharField(max_length=80)
-    key = models.CharField(max_length=80, unique=True, editable=False)
+    name = models.CharField(max_length=SKILL_NAME_LENGTH)
+    key = models.CharField(max_length=SKILL_NAME_LENGTH, unique=True, editable=False)
+    # Vetted skills are suggested to everyone. A new one typed by one person is theirs until an administrator
+    # uses it too or SKILL_SHARED_BY people do, so nobody can plant text in everyone's suggestions.
+    vetted = models.BooleanField(
+        default=False, help_text="Suggested to everyone. Skills an administrator adds or uses are vetted."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -190,6 +203,7 @@ class Profile(models.Model):
                 name="profile_seniority_in_scale",
             ),
             models.CheckConstraint(condition=~models.Q(manager=models.F("user")), name="profile_not_own_manager"),
+            texts_capped("profile_texts_capped", bio=1000),
         ]
 
     def __str__(self) -> str:
@@ -236,3 +250,21 @@ class DeletionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Deletion request {self.pk} ({self.status})"
+
+
+class FormSubmission(models.Model):
+    """A form's single-use token, claimed by the request that saves the form.
+
+    A double click sends the same form twice; the second request finds its token taken (the unique key makes
+    the two wait for each other on PostgreSQL) and is told it was already saved, so it creates nothing.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")]
+
+    def __str__(self) -> str:
+        return f"Form submission {self.token}"

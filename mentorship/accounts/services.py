@@ -6,8 +6,10 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mentorship.accounts.models import Profile, Skill, User, normalise_skill_name
+from mentorship.accounts.models import MAX_SKILLS, SKILL_NAME_LENGTH, Profile, Skill, User, normalise_skill_name
+from mentorship.common.forms import split_list
 
 
 def profile_ensure(*, user: User) -> Profile:
@@ -19,29 +21,37 @@ def profile_ensure(*, user: User) -> Profile:
         return profile
 
 
-def skills_from_names(*, names: Iterable[str]) -> list[Skill]:
-    """Map free-typed names onto shared Skill rows, creating the new ones; "python " and "Python" are one."""
+def skills_from_names(*, names: Iterable[str], vetted: bool = False) -> list[Skill]:
+    """Map free-typed names onto shared Skill rows, creating the new ones; "python " and "Python" are one.
+
+    ``vetted`` (an administrator typed them, or demo data) puts new and existing ones in everyone's suggestions.
+    """
     wanted: dict[str, str] = {}
     for raw in names:
         name = normalise_skill_name(raw)
         if name:
-            wanted.setdefault(name.casefold(), name[:80])
+            wanted.setdefault(name.casefold(), name[:SKILL_NAME_LENGTH])
     if not wanted:
         return []
+    if len(wanted) > MAX_SKILLS:
+        raise ValueError(f"at most {MAX_SKILLS} skills per list; forms check this with skill_list()")
     found = {skill.key: skill for skill in Skill.objects.filter(key__in=wanted)}
     for key, name in wanted.items():
         if key not in found:
             try:
                 with transaction.atomic():
-                    found[key] = Skill.objects.create(name=name)
+                    found[key] = Skill.objects.create(name=name, vetted=vetted)
             except IntegrityError:
                 # Someone else added the same skill a moment ago.
                 found[key] = Skill.objects.get(key=key)
+    if vetted:
+        Skill.objects.filter(key__in=wanted, vetted=False).update(vetted=True)
     return [found[key] for key in wanted]
 
 
-def split_skill_text(text: str) -> list[str]:
-    return [part for part in text.replace("\n", ",").split(",") if part.strip()]
+def skill_list(text: str) -> list[str]:
+    """The skills typed into one field, comma- or line-separated; ValidationError past the caps."""
+    return split_list(text, limit=MAX_SKILLS, longest=SKILL_NAME_LENGTH, what=_("skills"))
 
 
 PROFILE_FIELDS = (
@@ -65,6 +75,7 @@ def profile_update(
     full_name: str,
     skills_offered: Iterable[str],
     growth_areas: Iterable[str],
+    skills_vetted: bool = False,
     **fields: object,
 ) -> Profile:
     unknown = set(fields) - set(PROFILE_FIELDS)
@@ -80,8 +91,8 @@ def profile_update(
         profile.completed_at = timezone.now()
     profile.full_clean()
     profile.save()
-    profile.skills_offered.set(skills_from_names(names=skills_offered))
-    profile.growth_areas.set(skills_from_names(names=growth_areas))
+    profile.skills_offered.set(skills_from_names(names=skills_offered, vetted=skills_vetted))
+    profile.growth_areas.set(skills_from_names(names=growth_areas, vetted=skills_vetted))
     return profile
 
 

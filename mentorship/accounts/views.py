@@ -41,6 +41,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             full_name=data["full_name"],
             skills_offered=form.skill_names("skills_offered_text"),
             growth_areas=form.skill_names("growth_areas_text"),
+            skills_vetted=request.user.is_program_admin,
             manager=data["manager_email"],
             **{name: data[name] for name in ProfileForm.Meta.fields},
         )

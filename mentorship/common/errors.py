@@ -14,3 +14,10 @@ class DomainError(Exception):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class RepeatedSubmission(DomainError):
+    """The same form arrived a second time: what the first one did stands, and nothing else happens.
+
+    ``run_service`` reports it as a success, so the second click lands where the first one did.
+    """

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 
-from mentorship.common.errors import DomainError
+from mentorship.common.errors import DomainError, RepeatedSubmission
 
 T = TypeVar("T")
 
@@ -21,6 +21,8 @@ class Outcome(Generic[T]):
 
     ok: bool
     value: T | None = None
+    # True when the form had already been saved by an earlier request; ``value`` is then None.
+    repeated: bool = False
 
     def __bool__(self) -> bool:
         return self.ok
@@ -32,10 +34,14 @@ def run_service(
     """Call ``action``; on success flash ``success`` (when given), on a refusal show the service's message.
 
     With a form, the message goes on the field the error names (or the form as a whole) so that what the
-    person typed stays in front of them; without one it becomes a message on the next page.
+    person typed stays in front of them; without one it becomes a message on the next page. A repeated
+    submission counts as done: the person goes where the first one took them.
     """
     try:
         value = action()
+    except RepeatedSubmission as exc:
+        messages.info(request, str(exc))
+        return Outcome(ok=True, repeated=True)
     except DomainError as exc:
         if form is not None:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))

@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.common.forms import Form
 from mentorship.notifications.models import LEAD_TIME_CHOICES, Kind, Mode, NotificationSettings
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(Form):
     """One choice per kind of notice, and the lead times of meeting reminders."""
 
     lead_minutes = forms.TypedMultipleChoiceField(

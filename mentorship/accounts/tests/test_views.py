@@ -186,9 +186,9 @@ def test_times_are_shown_in_the_profile_zone(client: Client, member) -> None:
 
 
 def test_skill_suggestions_search(client: Client, member) -> None:
-    Skill.objects.create(name="Python")
-    Skill.objects.create(name="Pytest")
-    Skill.objects.create(name="Negotiation")
+    Skill.objects.create(name="Python", vetted=True)
+    Skill.objects.create(name="Pytest", vetted=True)
+    Skill.objects.create(name="Negotiation", vetted=True)
     client.force_login(member)
     data = client.get(reverse("skill_suggestions"), {"q": "pyt"}).json()
     assert sorted(data["skills"]) == ["Pytest", "Python"]

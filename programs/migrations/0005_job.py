@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0003_matching_models_move_out'),
+        ('programs', '0004_text_caps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
