@@ -240,11 +240,17 @@ def clients(world: World, db: None, settings: Any) -> Iterator[dict[str, Client]
 
 
 def _tables() -> list[str]:
+    """Every project table but the audit log, which records refused requests on purpose (that is its job)."""
     from django.apps import apps
 
     from mentorship.accounts.models import User
+    from mentorship.notifications.models import AuditEvent
 
-    models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in PROJECT_APPS]
+    models = [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.app_label in PROJECT_APPS and m is not AuditEvent
+    ]
     return sorted({m._meta.db_table for m in models} | {User.groups.through._meta.db_table})
 
 
