@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,7 @@ from matching.selectors import needs_you_rows as matching_rows
 from meetings.selectors import needs_you_rows as meeting_rows
 from mentorship.accounts.models import User, display_name_of
 from mentorship.common.needs import unprefixed
-from mentorship.notifications.plugins import BellSection, bell_sections
+from mentorship.notifications.plugins import BellSection, bell_sections, bell_version
 from programs.models import Enrollment, Program
 from programs.selectors import needs_you_rows as program_rows
 from relationships.reminders import agreement_pending_days
@@ -304,16 +305,36 @@ class NeedList(Sequence[Need]):
         return self._present()[index]
 
 
-def needs_you(*, user: User, now: datetime.datetime | None = None) -> NeedList:
-    """Everything waiting for this person's action, most urgent first, read in one query."""
-    at = Moment(now=now or timezone.now(), zone=user.zone)
+# Rows read for a page are kept this long (or until something of the person's changes, see bell_changed): the
+# badge is on every page, and building the query costs more than running it.
+ROWS_FRESH_FOR = 60
+
+
+def _rows(user: User, at: Moment) -> list[dict[str, Any]]:
     parts = [
         *program_rows(user=user, now=at.now),
         *relationship_rows(user=user, today=at.today),
         *meeting_rows(user=user, now=at.now, today=at.today),
         *matching_rows(user=user),
     ]
-    return NeedList([unprefixed(row) for row in parts[0].union(*parts[1:], all=True)], at)
+    return [unprefixed(row) for row in parts[0].union(*parts[1:], all=True)]
+
+
+def needs_you(*, user: User, now: datetime.datetime | None = None) -> NeedList:
+    """Everything waiting for this person's action, most urgent first, read in one query.
+
+    Without ``now`` (a page), rows read less than a minute ago are reused unless something of the person's changed
+    since; with it (a test, a caller that pins the moment), they are read for that moment.
+    """
+    at = Moment(now=now or timezone.now(), zone=user.zone)
+    if now is not None:
+        return NeedList(_rows(user, at), at)
+    key = f"needs-you:{user.pk}:{bell_version(user.pk)}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _rows(user, at)
+        cache.set(key, rows, ROWS_FRESH_FOR)
+    return NeedList(rows, at)
 
 
 def bell_section(request: HttpRequest) -> BellSection:

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "mentorship.common.caching.PrivateNoStoreMiddleware",
     "mentorship.accounts.middleware.UserTimeZoneMiddleware",
     "mentorship.notifications.middleware.AuditMiddleware",
+    "mentorship.notifications.middleware.BellFreshnessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mentorship.accounts.mfa.AdminTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

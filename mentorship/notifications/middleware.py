@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from mentorship.notifications.audit import audit_refusal, current_request
+from mentorship.notifications.plugins import bell_changed
 
 
 class AuditMiddleware:
@@ -32,3 +33,17 @@ class AuditMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, Http404 | PermissionDenied):
             audit_refusal(request)
+
+
+class BellFreshnessMiddleware:
+    """After a person sends a form, their "needs you" list is read afresh: what they just did may settle an item."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.method == "POST" and user is not None and user.is_authenticated:
+            bell_changed(user.pk)
+        return response

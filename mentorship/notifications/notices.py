@@ -11,6 +11,7 @@ from mentorship.accounts.models import User
 from mentorship.notifications.emails import absolute_url, one_line
 from mentorship.notifications.models import Notice, OutboundEmail
 from mentorship.notifications.outbox import outbox_flush_soon
+from mentorship.notifications.plugins import bell_changed
 from mentorship.notifications.preferences import preferences_url
 
 
@@ -27,6 +28,8 @@ def notice_add(*, user_id: int | None, key: str, kind: str, title: str, url: str
         [Notice(user_id=user_id, key=key[:255], kind=kind[:64], title=one_line(title), url=url[:500])],
         ignore_conflicts=True,
     )
+    # The event may be something the person now has to do: their "needs you" list is read afresh.
+    transaction.on_commit(lambda: bell_changed(user_id))
 
 
 def notice_open(*, user: User, pk: int) -> Notice:

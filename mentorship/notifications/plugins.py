@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from mentorship.common.registry import Registry
@@ -39,6 +40,25 @@ def bell_sections(request: HttpRequest) -> list[BellSection]:
         found = [source(request) for source in bell_sources]
         setattr(request, _MEMO, found)
     return found
+
+
+# What waits for a person is read once a minute at most, unless something of theirs changed: an event that gave
+# them a notice (notices.notice_add) or a form they sent. The version makes every process see the change at once.
+BELL_VERSION = "bell-version:{user_id}"
+
+
+def bell_version(user_id: int) -> int:
+    return cache.get(BELL_VERSION.format(user_id=user_id), 0)
+
+
+def bell_changed(user_id: int) -> None:
+    """Something waiting for this person may have changed: the next page reads their list afresh."""
+    key = BELL_VERSION.format(user_id=user_id)
+    if not cache.add(key, 1, timeout=None):
+        try:
+            cache.incr(key)
+        except ValueError:  # evicted between the two calls
+            cache.set(key, 1, timeout=None)
 
 
 def bell_count(request: HttpRequest) -> int:

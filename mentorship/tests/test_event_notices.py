@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from matching import services as matching_services
 from matching.models import MatchProposal
@@ -80,13 +81,14 @@ def test_agreement_status_and_thanks_reach_the_other_person(relationship: Relati
 
 
 def test_meetings_planned_are_noticed_by_the_other_person(relationship: Relationship) -> None:
-    meeting = schedule_once(relationship, datetime.datetime(2031, 5, 6, 10, 0))
+    soon = timezone.localdate() + datetime.timedelta(days=20)
+    meeting = schedule_once(relationship, datetime.datetime.combine(soon, datetime.time(10, 0)))
     assert notices_of(relationship.mentor)[-1] == (
         "meeting_scheduled",
         f"{relationship.mentee.display_name} planned a meeting",
         meeting.get_absolute_url(),
     )
-    schedule_series(relationship, actor=relationship.mentor, first_date=datetime.date(2031, 6, 2))
+    schedule_series(relationship, actor=relationship.mentor, first_date=soon + datetime.timedelta(days=7))
     assert notices_of(relationship.mentee)[-1][1:] == (
         f"{relationship.mentor.display_name} planned your meetings",
         relationship.get_absolute_url() + "#meetings",

@@ -79,11 +79,11 @@ def relationship(program: Program, mentee: User, mentor: User, program_admin: Us
 
 
 def kinds(user: User) -> list[str]:
-    return [need.kind for need in needs_you(user=user)]
+    return [need.kind for need in needs_you(user=user, now=timezone.now())]
 
 
 def only(user: User, kind: str) -> Need:
-    [need] = [need for need in needs_you(user=user) if need.kind == kind]
+    [need] = [need for need in needs_you(user=user, now=timezone.now()) if need.kind == kind]
     return need
 
 
@@ -333,7 +333,7 @@ def test_most_urgent_first_and_things_without_a_deadline_last(clock: Any, relati
     ActionItemFactory(relationship=relationship, due_on=datetime.date(2027, 1, 6))
     decided = ProgramFactory(status="open")
     EnrollmentFactory(program=decided, user=mentee, status="waitlisted", decided_at=NOW - DAY)
-    needs = needs_you(user=mentee)
+    needs = needs_you(user=mentee, now=timezone.now())
     assert [n.kind for n in needs] == ["action_item", "meeting_prepare", "action_item", "application_outcome"]
     assert needs[0].overdue and not needs[2].overdue
 
