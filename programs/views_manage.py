@@ -69,7 +69,6 @@ def program_create(request: HttpRequest) -> HttpResponse:
             lambda: services.program_create(
                 created_by=request.user,
                 administrators=form.cleaned_data["administrators"],
-                once=True,
                 **form.program_fields(),
             ),
             success=_("Program created as a draft. Add application questions, then open enrollment."),

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from meetings import services as meeting_services
 from meetings.tests.factories import pair, person, running_program, schedule_once, schedule_series
@@ -46,8 +47,11 @@ def world(make_user: Any) -> dict[str, Any]:
     program = running_program(admin, "Cache Program")
     mentee, mentor = person("mia@example.com", "Mia Mentee"), person("max@example.com", "Max Mentor")
     relationship = pair(program, mentee, mentor)
-    series = schedule_series(relationship, first_date=datetime.date(2031, 1, 6))
-    meeting = schedule_once(relationship, datetime.datetime(2031, 2, 3, 10, 0))
+    soon = timezone.localdate() + datetime.timedelta(days=14)
+    series = schedule_series(relationship, first_date=soon)
+    meeting = schedule_once(
+        relationship, datetime.datetime.combine(soon + datetime.timedelta(days=3), datetime.time(10))
+    )
     token = meeting_services.calendar_feed_rotate(user=mentee)
     InvitationFactory(program=program, email="pat@example.com", token="cache-invitation-token-0001")
     return {

@@ -126,7 +126,7 @@ class Command(BaseCommand):
             _ms, dashboard_small = self._measure(client, reverse("insights:dashboard", args=[SMALL_SLUG]), 0)
             _ms, at_risk_small = self._measure(client, f"{at_risk}?program={SMALL_SLUG}", 0)
             started = time.perf_counter()
-            response = client.get(reverse("insights:relationships_csv", args=[SLUG]))
+            response = client.post(reverse("insights:relationships_csv", args=[SLUG]))
             exported = b"".join(response.streaming_content)
             export_seconds = time.perf_counter() - started
             listed = selectors.at_risk(programs=Program.objects.filter(slug=SLUG), filters=AtRiskFilters()).count()
