@@ -349,13 +349,13 @@ class Command(BaseCommand):
             meeting = quote(Meeting._meta.db_table)
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"DELETE FROM {quote(MeetingFeedback._meta.db_table)} WHERE meeting_id IN "  # noqa: S608
+                    f"DELETE FROM {quote(MeetingFeedback._meta.db_table)} WHERE meeting_id IN "  # noqa: S608  # nosec B608
                     f"(SELECT id FROM {meeting} WHERE relationship_id IN ({ids}))",
                     params,
                 )
                 for model in (ActionItem, Meeting, Agreement, Goal, Reflection, HRAction, PairHealth):
                     table = quote(model._meta.db_table)
-                    cursor.execute(f"DELETE FROM {table} WHERE relationship_id IN ({ids})", params)  # noqa: S608
+                    cursor.execute(f"DELETE FROM {table} WHERE relationship_id IN ({ids})", params)  # noqa: S608  # nosec B608
             MatchProposal.objects.filter(program__slug__in=[SLUG, SMALL_SLUG]).delete()
             relationships.delete()
             Enrollment.objects.filter(program__slug__in=[SLUG, SMALL_SLUG]).delete()
