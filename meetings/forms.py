@@ -13,9 +13,9 @@ from meetings.links import MeetingLinkError, validate_meeting_link
 from meetings.models import PROVIDER_CHOICES, ActionItem, Meeting, MeetingSeries
 from meetings.recurrence import MAX_COUNT, Ending, Frequency, ScheduleChoice, ScheduleError
 from meetings.window import MeetingWindow
-from mentorship.accounts.forms import time_zone_choices
 from mentorship.accounts.models import User
 from mentorship.accounts.submissions import SubmitOnceMixin
+from mentorship.accounts.zones import TimeZoneField
 from mentorship.common.forms import BoundedDateField, DateWithin, Form
 from mentorship.common.widgets import DateInput, TimeInput
 from programs.models import Cadence
@@ -81,7 +81,7 @@ class ScheduleForm(PlaceFields):
     frequency = forms.ChoiceField(label=_("How often"), choices=FREQUENCY_CHOICES)
     first_date = forms.DateField(label=_("First meeting on"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
-    zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    zone = TimeZoneField()
     duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=5, max_value=480, initial=60)
     ending = forms.ChoiceField(
         label=_("Until"),
@@ -193,7 +193,7 @@ class MeetingForm(PlaceFields):
 
     date = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
-    zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    zone = TimeZoneField()
     duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=5, max_value=480)
 
     field_order = ["title", "date", "start_time", "zone", "duration_minutes", "provider", "location"]

@@ -8,6 +8,7 @@ from mentorship.accounts import views as account_views
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
+    path("favicon.ico", account_views.favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("mentorship.accounts.urls")),
     # Matching first: "proposals/" would otherwise be read as a program's slug.

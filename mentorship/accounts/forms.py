@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -13,11 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from mentorship.accounts.languages import LANGUAGE_CHOICES
 from mentorship.accounts.models import Profile, User
 from mentorship.accounts.services import skill_list
+from mentorship.accounts.zones import TimeZoneField
 from mentorship.common.forms import ModelForm, validate_one_line
-
-
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
 class SignupDetailsForm(forms.Form):
@@ -41,9 +37,8 @@ class SignupDetailsForm(forms.Form):
 
 class ProfileForm(ModelForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"),
-        choices=time_zone_choices,
+    time_zone = TimeZoneField(
+        picker=True,
         help_text=_("Every date and time in the app is shown to you in this zone."),
     )
     manager_email = forms.EmailField(
@@ -70,7 +65,8 @@ class ProfileForm(ModelForm):
         label=_("Languages you work in"),
         choices=LANGUAGE_CHOICES,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        # A compact list: static/js/pickers.js makes it searchable; without script it is a plain multiple select.
+        widget=forms.SelectMultiple({"size": 6, "data-picker": "languages", "data-remove-label": _("Remove")}),
     )
 
     class Meta:

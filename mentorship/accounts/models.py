@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.accounts.languages import LANGUAGE_CHOICES
+from mentorship.accounts.zones import is_known_zone
 from mentorship.common.constraints import texts_capped
 
 
@@ -155,7 +156,7 @@ def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if not is_known_zone(value):
         raise ValidationError(
             _("%(value)s is not a known time zone; pick one such as Europe/Berlin."), params={"value": value}
         )

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,6 +24,20 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page links: answer with the SVG icon itself."""
+    response = HttpResponse(_favicon_svg(), content_type="image/svg+xml")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
+@functools.cache
+def _favicon_svg() -> bytes:
+    path = finders.find("favicon.svg")
+    return Path(str(path)).read_bytes()
 
 
 @login_required

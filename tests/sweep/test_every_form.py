@@ -90,6 +90,7 @@ MEETING_PAGE = page("mentee", "meetings:detail", MEETING)
 SCENES: dict[str, Scene] = {
     "home": only("mentee", "home"),
     "healthz": only("anonymous", "healthz"),
+    "favicon": only("anonymous", "favicon"),
     "profile_detail": only("mentee", "profile_detail"),
     # Saving the same values again at a frozen clock changes no row, so edit forms change one thing.
     "profile_edit": Scene((page("mentee", "profile_edit"),), base={"location": "Lisbon"}),
