@@ -220,3 +220,54 @@ def test_the_help_text_template_escapes_what_crispy_forms_would_mark_safe() -> N
     override = (ROOT / "templates/bootstrap5/layout/help_text.html").read_text()
     assert "{{ field.help_text }}" in override
     assert "|safe" not in override
+
+
+DOUBLE_ESCAPED = re.compile(r"&amp;(?:amp|lt|gt|quot|#x27|#39);")
+HELP_TEXT = re.compile(r'class="form-text">(.*?)</(?:div|span)>', re.S)
+
+
+def test_help_texts_show_their_characters_once_escaped(client: Client) -> None:
+    """Help texts, ours (translatable) and administrators', read as typed: no markup, and no ``&amp;lt;`` either."""
+    admin = person("hr@example.com", "Hana HR")
+    grant_program_admin(admin)
+    program = services.program_create(
+        created_by=admin,
+        name="R&D Circle",
+        status=Program.Status.OPEN,
+        access=Program.Access.OPEN,
+        custom_goal_categories=["R&D", "Don't <panic>"],
+    )
+    program.questions.create(prompt="Why join?", help_text='Say "why" & <em>how</em>', kind="short")
+    mentee, mentor = person("mia@example.com", "Mia Mentee"), person("max@example.com", "Max Mentor")
+    relationship = pair(program, mentee, mentor)
+
+    client.force_login(mentee)
+    goal_page = client.get(reverse("relationships:goal_new", args=[relationship.pk])).content.decode()
+    agreement_page = client.get(reverse("relationships:agreement_edit", args=[relationship.pk])).content.decode()
+    profile_page = client.get(reverse("profile_edit")).content.decode()
+    client.force_login(person("nia@example.com", "Nia Newcomer"))
+    apply_page = client.get(reverse("programs:apply", args=[program.slug, "mentee"])).content.decode()
+    client.force_login(admin)
+    invite_page = client.get(reverse("programs:invite", args=[program.slug])).content.decode()
+    client.logout()
+    signup_page = client.get(reverse("account_signup")).content.decode()
+
+    assert "This program also suggests: R&amp;D, Don&#x27;t &lt;panic&gt;" in goal_page
+    assert 'class="form-text">Say &quot;why&quot; &amp; &lt;em&gt;how&lt;/em&gt;</div>' in apply_page
+    # Our own help texts carry quotes and angle brackets too; they must not turn into an <address> element.
+    assert "One per line or separated by commas. &quot;Name &lt;address&gt;&quot; keeps the name." in invite_page
+    assert "&quot;Chat: quick questions between meetings&quot;" in agreement_page
+    pages = {
+        "goal": goal_page,
+        "apply": apply_page,
+        "agreement": agreement_page,
+        "profile": profile_page,
+        "invite": invite_page,
+        "signup": signup_page,
+    }
+    for where, html in pages.items():
+        assert not DOUBLE_ESCAPED.search(html), f"{where}: {DOUBLE_ESCAPED.search(html).group(0)} shown"
+        for text in HELP_TEXT.findall(html):
+            # Django's password rules are its own trusted list markup; every other help text is plain text.
+            tags = set(re.findall(r"</?([a-z]+)", text)) - ({"ul", "li"} if where == "signup" else set())
+            assert not tags, f"{where}: markup {tags} in the help text {text!r}"
