@@ -1,4 +1,4 @@
-"""At phone width (390×844) the pages people use most fit the screen: nothing scrolls sideways.
+"""At phone width (390 by 844) the pages people use most fit the screen: nothing scrolls sideways.
 
 Tables (the roster, a program's relationships, the draft proposals) turn into stacked cards; each cell names its
 column. Screenshots land in test-results/ (not in git) for a person to look at.
