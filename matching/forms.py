@@ -61,6 +61,11 @@ class ProposalReplyForm(Form):
     text = forms.CharField(required=False, max_length=TEXT_MAX, strip=True)
 
 
+class SecondarySubmit(Submit):
+    # Submit's own classes plus an outline class gave white text on a light outline: too little contrast.
+    field_classes = "btn btn-outline-secondary"
+
+
 class PairForm(Form):
     mentee = IdChoiceField(label=_("Mentee"), queryset=User.objects.none())
     mentor = IdChoiceField(label=_("Mentor or sponsor"), queryset=User.objects.none())
@@ -69,6 +74,8 @@ class PairForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["mentee"].queryset = mentees
         self.fields["mentor"].queryset = mentors
+        for name in ("mentee", "mentor"):  # everyone approved in the program: searchable by name (static/js/pickers.js)
+            self.fields[name].widget.attrs["data-picker"] = "people"
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Pair them")))
-        self.helper.add_input(Submit("action", _("Check the pair first"), css_class="btn-outline-secondary"))
+        self.helper.add_input(SecondarySubmit("action", _("Check the pair first")))

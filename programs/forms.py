@@ -331,7 +331,7 @@ class ApplicationForm(Form):
             choices=LANGUAGE_CHOICES,
             required=False,
             initial=profile.languages,
-            widget=forms.SelectMultiple({"size": 6}),
+            widget=forms.SelectMultiple({"size": 6, "data-picker": "languages", "data-remove-label": _("Remove")}),
         )
         self.helper = FormHelper()
         self.helper.add_input(Submit("apply", _("Send application")))

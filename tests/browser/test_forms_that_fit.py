@@ -12,6 +12,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from meetings.models import CalendarFeed
+from meetings.tests.factories import running_program
+from programs.models import Enrollment
+from relationships.models import Relationship
 
 pytestmark = pytest.mark.browser
 
@@ -99,3 +102,29 @@ def test_the_calendar_link_is_copied_with_one_click(
     assert page.evaluate("navigator.clipboard.readText()") == url
     assert CalendarFeed.objects.filter(user=member).exists()
     assert_accessible(page)
+
+
+def test_hr_pairs_two_people_found_by_typing_their_names(
+    page: Page, live_server: Any, program_admin: Any, make_user: Any, login: Any, assert_accessible: Any
+) -> None:
+    program = running_program(program_admin, "Platform Mentoring")
+    mentee = make_user(email="tom.mentee@example.com", full_name="Tom Mentee")
+    mentor = make_user(email="meg.mentor@example.com", full_name="Meg Mentor")
+    Enrollment.objects.create(program=program, user=mentee, role="mentee", status="approved")
+    Enrollment.objects.create(program=program, user=mentor, role="mentor", status="approved", capacity=2)
+    for n in range(12):
+        other = make_user(email=f"someone{n}@example.com", full_name=f"Someone Else {n}")
+        Enrollment.objects.create(program=program, user=other, role="mentee", status="approved")
+
+    page.emulate_media(reduced_motion="reduce")
+    login(page, program_admin.email)
+    page.goto(f"{live_server.url}/programs/{program.slug}/manage/relationships/")
+    assert_accessible(page)
+    for label, typed in (("Mentee", "tom"), ("Mentor or sponsor", "meg")):
+        page.get_by_role("combobox", name=label).fill(typed)
+        expect(page.get_by_role("listbox", name=label).get_by_role("option")).to_have_count(1)
+        page.keyboard.press("Enter")
+    assert_accessible(page)
+    page.get_by_role("button", name="Pair them").click()
+    expect(page.get_by_text("Paired:")).to_be_visible()
+    assert Relationship.objects.filter(program=program, mentee=mentee, mentor=mentor).exists()
