@@ -37,6 +37,7 @@ def test_time_zone_and_languages_are_picked_by_typing(
 
     zone = page.get_by_role("combobox", name="Time zone")
     zone.focus()
+    expect(zone).to_have_attribute("aria-expanded", "true")  # the list is open: typing now filters it
     page.keyboard.type("new york")
     new_york = re.compile(r"^America/New York \(UTC-0[45]:00\)$")  # the offset of the day
     expect(page.get_by_role("listbox", name="Time zone").get_by_role("option")).to_have_text([new_york])
@@ -45,6 +46,7 @@ def test_time_zone_and_languages_are_picked_by_typing(
 
     languages = page.get_by_role("combobox", name="Languages you work in")
     languages.focus()
+    expect(languages).to_have_attribute("aria-expanded", "true")
     for typed, language in (("span", "Spanish"), ("portu", "Portuguese")):
         page.keyboard.type(typed)
         expect(page.get_by_role("listbox", name="Languages").get_by_role("option")).to_have_text([language])
@@ -121,7 +123,9 @@ def test_hr_pairs_two_people_found_by_typing_their_names(
     page.goto(f"{live_server.url}/programs/{program.slug}/manage/relationships/")
     assert_accessible(page)
     for label, typed in (("Mentee", "tom"), ("Mentor or sponsor", "meg")):
-        page.get_by_role("combobox", name=label).fill(typed)
+        page.get_by_role("combobox", name=label).focus()
+        expect(page.get_by_role("combobox", name=label)).to_have_attribute("aria-expanded", "true")  # list open
+        page.keyboard.type(typed)
         expect(page.get_by_role("listbox", name=label).get_by_role("option")).to_have_count(1)
         page.keyboard.press("Enter")
     assert_accessible(page)

@@ -64,7 +64,10 @@ class Journey:
 
     def pick(self, label: str, typed: str) -> None:
         """A searchable picker: type until one choice is left, then Enter."""
-        self.page.get_by_role("combobox", name=label).fill(typed)
+        picker = self.page.get_by_role("combobox", name=label)
+        picker.focus()
+        expect(picker).to_have_attribute("aria-expanded", "true")  # the list is open: typing now filters it
+        self.page.keyboard.type(typed)
         expect(self.page.get_by_role("listbox", name=label).get_by_role("option")).to_have_count(1)
         self.page.keyboard.press("Enter")
 

@@ -51,7 +51,9 @@ def test_signup_confirm_login_and_complete_profile(
     page.get_by_label("Seniority level").select_option(label="Junior")
     # The long lists are searchable: type until one choice is left, then Enter.
     for name, typed in (("Time zone", "new york"), ("Languages you work in", "spanish")):
-        page.get_by_role("combobox", name=name).fill(typed)
+        page.get_by_role("combobox", name=name).focus()
+        expect(page.get_by_role("combobox", name=name)).to_have_attribute("aria-expanded", "true")  # list open
+        page.keyboard.type(typed)
         expect(page.get_by_role("listbox", name=name).get_by_role("option")).to_have_count(1)
         page.keyboard.press("Enter")
     page.get_by_label("Skills you can offer").fill("SQL, dbt")
