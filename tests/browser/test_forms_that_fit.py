@@ -128,7 +128,8 @@ def test_hr_pairs_two_people_found_by_typing_their_names(
         page.keyboard.type(typed)
         expect(page.get_by_role("listbox", name=label).get_by_role("option")).to_have_count(1)
         page.keyboard.press("Enter")
+        page.keyboard.press("Tab")  # on to the next field, as a keyboard user would
     assert_accessible(page)
-    page.get_by_role("button", name="Pair them").click()
+    page.get_by_role("button", name="Pair them").press("Enter")  # the keyboard all the way
     expect(page.get_by_text("Paired:")).to_be_visible()
     assert Relationship.objects.filter(program=program, mentee=mentee, mentor=mentor).exists()

@@ -70,6 +70,7 @@ class Journey:
         self.page.keyboard.type(typed)
         expect(self.page.get_by_role("listbox", name=label).get_by_role("option")).to_have_count(1)
         self.page.keyboard.press("Enter")
+        self.page.keyboard.press("Tab")  # on to the next field, as a keyboard user would
 
 
 def browser_page(browser: Browser) -> Page:

@@ -56,6 +56,7 @@ def test_signup_confirm_login_and_complete_profile(
         page.keyboard.type(typed)
         expect(page.get_by_role("listbox", name=name).get_by_role("option")).to_have_count(1)
         page.keyboard.press("Enter")
+        page.keyboard.press("Tab")  # on to the next field, as a keyboard user would
     page.get_by_label("Skills you can offer").fill("SQL, dbt")
     page.get_by_label("Areas you want to grow in").fill("Public speaking")
     page.get_by_role("button", name="Save profile").click()
