@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from matching.services import matching_publish, matching_run
 from meetings.models import AgendaItem
 from meetings.tests.factories import pair, person, running_program, schedule_once
 from programs.models import Enrollment
@@ -53,6 +54,11 @@ def organisation(program_admin: Any) -> dict[str, Any]:
     for n in range(6):
         applicant = person(f"applicant.with.a.rather.long.address.{n}@example.com", f"Applicant Number {n}")
         Enrollment.objects.create(program=program, user=applicant, role="mentee", status="applied")
+    # A second mentee, proposed to the same mentor by the engine: the mentor has a proposal to answer.
+    waiting = person("tia@example.com", "Tiago Fernandes-Oliveira")
+    Enrollment.objects.create(program=program, user=waiting, role="mentee", status="approved")
+    matching_run(program=program, actor=program_admin)
+    matching_publish(program=program, actor=program_admin)
     return {"program": program, "mentee": mentee, "mentor": mentor, "relationship": relationship}
 
 
@@ -91,6 +97,14 @@ def test_home_roster_and_a_relationship_fit_a_phone(
 
     hr.goto(f"{live_server.url}/programs/{program.slug}/manage/matching/")
     assert_fits(hr, "matching-review")
+
+    mentor = phone(browser)
+    login(mentor, LONG_EMAIL)
+    mentor.goto(f"{live_server.url}/programs/proposals/")
+    expect(mentor.get_by_role("button", name="Accept Tiago Fernandes-Oliveira")).to_be_visible()
+    assert_fits(mentor, "proposals")
+    mentor.goto(f"{live_server.url}/notifications/")
+    assert_fits(mentor, "bell")
 
 
 def test_the_profile_form_with_its_pickers_fits_a_phone(
