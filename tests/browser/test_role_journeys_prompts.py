@@ -23,6 +23,7 @@ from mentorship.accounts.models import Skill
 from programs.models import Enrollment, Program
 from programs.services import program_create
 from relationships.models import Relationship
+from tests.browser.pickers import pick
 
 pytestmark = pytest.mark.browser
 ZOOM = "https://acme.zoom.us/j/1234567890"
@@ -63,14 +64,7 @@ class Journey:
         self.check(self.page)
 
     def pick(self, label: str, typed: str) -> None:
-        """A searchable picker: type until one choice is left, then Enter."""
-        picker = self.page.get_by_role("combobox", name=label)
-        picker.focus()
-        expect(picker).to_have_attribute("aria-expanded", "true")  # the list is open: typing now filters it
-        self.page.keyboard.type(typed)
-        expect(self.page.get_by_role("listbox", name=label).get_by_role("option")).to_have_count(1)
-        self.page.keyboard.press("Enter")
-        self.page.keyboard.press("Tab")  # on to the next field, as a keyboard user would
+        pick(self.page, label, typed)
 
 
 def browser_page(browser: Browser) -> Page:
