@@ -53,8 +53,8 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.relationship_page(relationship=relationship, side=side, viewer=request.user)
     next_step = ""
     if side != Side.ADMIN:
-        annotated = selectors.with_progress(Relationship.objects.filter(pk=relationship.pk), viewer=request.user).get()
-        next_step = selectors.next_step(annotated, viewer_id=request.user.pk)
+        selectors.progress_from_page(relationship, page)
+        next_step = selectors.next_step(relationship, viewer_id=request.user.pk)
     panels = [panel(relationship=relationship, side=side, viewer=request.user) for panel in relationship_panels]
     context = {
         "panels": panels,
