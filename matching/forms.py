@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.models import PairRule
 from mentorship.accounts.models import User
-from mentorship.common.fields import IdChoiceField, IdField
+from mentorship.common.fields import AsciiIntegerField, IdChoiceField, IdField
 from mentorship.common.forms import Form
 
 # Longer than any question or answer a person needs; the model columns accept the same.
@@ -46,7 +46,7 @@ class ReviewActionForm(Form):
 class PublishForm(Form):
     """The administrator's confirmation, with the number of pairs they saw."""
 
-    expected = forms.IntegerField(min_value=0, max_value=1_000_000)
+    expected = AsciiIntegerField(min_value=0, max_value=1_000_000)
 
 
 class MentorChoiceForm(Form):
