@@ -60,6 +60,7 @@ class Url:
     allowed: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
     refused_with: int = 404
+    readable_by_strangers: bool = False  # strangers may GET it (and are refused a POST with refused_with)
     form_on: tuple[Visit, ...] = ()
     base: dict[str, Any] = field(default_factory=dict)  # a value may be a function of the world
     writes: bool = True
@@ -156,7 +157,14 @@ URLS: dict[str, Url] = {
     ),
     # Whoever holds the link may read whose invitation it is; only the invited account may accept (403 for the
     # others: the link already told them the invitation exists).
-    "programs:invitation": Url("invitee", (lambda w: w.invitation_token,), audience=Audience.TOKEN),
+    "programs:invitation": Url(
+        "invitee",
+        (lambda w: w.invitation_token,),
+        audience=Audience.TOKEN,
+        refused=("outsider",),
+        refused_with=403,
+        readable_by_strangers=True,
+    ),
     # An open program: any employee may read about it and apply.
     "programs:detail": only("mentee", APPLICATIONS, audience=Audience.SIGNED_IN),
     "programs:apply": Url(
