@@ -39,6 +39,19 @@ CSRF_EXEMPT = {
     # token; the secret in the URL is what authorises it, and all it can do is switch one kind of email off.
     "notifications:unsubscribe": "one-click unsubscribe (RFC 8058)",
 }
+# Where 403 is right rather than 404: whoever asks already knows the thing exists.
+REFUSED_WITH_403 = {
+    # The invitation link's holder read whose invitation it is on the page itself; only that account may accept.
+    "programs:invitation": "another account holding the invitation link",
+}
+# What answers without a session. allauth's login and signup pages are allauth's (not project URLs).
+PUBLIC = {"healthz": "the load balancer's health check"}
+# What answers to the secret in the URL, with or without a session; a made-up secret is refused.
+SECRET_LINKS = {
+    "calendar_feed": "calendar apps read the feed without a session",
+    "notifications:unsubscribe": "the unsubscribe link in every email",
+    "programs:invitation": "the invitation email's link, opened before signing up",
+}
 LOGIN = "/accounts/login/"
 MADE_UP_TOKEN = "made-up-token-0000000000000000"
 DOOR_SHUT = (403, 404)
@@ -70,6 +83,13 @@ def _exempt_views() -> set[str]:
 def test_only_the_listed_views_are_exempt_from_csrf() -> None:
     """Every view of the whole URL map (allauth's and the admin's too), found by its csrf_exempt mark."""
     assert _exempt_views() == set(CSRF_EXEMPT)
+
+
+def test_the_exceptions_to_login_and_404_are_the_listed_ones() -> None:
+    """Opening a URL to anonymous, or answering 403, is a decision made here, with its reason, not in passing."""
+    assert {name for name, url in URLS.items() if url.refused_with == 403} == set(REFUSED_WITH_403)
+    assert {name for name, url in URLS.items() if url.audience == Audience.PUBLIC} == set(PUBLIC)
+    assert {name for name, url in URLS.items() if url.audience == Audience.TOKEN} == set(SECRET_LINKS)
 
 
 # -- sending -------------------------------------------------------------------------------------------------
