@@ -15,14 +15,13 @@ from typing import Any
 import pytest
 import time_machine
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, Page
 
 from relationships.tests.conftest import FAST_HASHERS
 from tests.access.inventory import URLS, Audience
-from tests.browser.conftest import WCAG_22_AA
+from tests.browser.conftest import WCAG_22_AA, signed_in_context
 from tests.sweep.world import NOW, World, build_world, reset_sequences
 
 pytestmark = pytest.mark.browser
@@ -72,16 +71,6 @@ def pages_of(persona: str, world: World) -> list[tuple[str, str]]:
     return found
 
 
-def _signed_in(browser: Browser, base: str, persona: str, world: World) -> Any:
-    context = browser.new_context(base_url=base)
-    if persona != "anonymous":
-        client = Client()
-        client.force_login(world.people[persona])
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
-    return context
-
-
 def _ready(page: Page) -> None:
     """Charts drawn where the page has them, so axe reads the page people see."""
     page.wait_for_load_state("load")
@@ -100,7 +89,7 @@ def test_every_page_passes_axe_for_every_persona(browser: Browser, live_server: 
     checked: set[str] = set()
     for persona in personas:
         paths = pages_of(persona, world)
-        context = _signed_in(browser, live_server.url, persona, world)
+        context = signed_in_context(browser, live_server.url, world.people.get(persona))
         page = context.new_page()
         for name, path in paths:
             page.goto(path)
