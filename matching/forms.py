@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.models import PairRule
 from mentorship.accounts.models import User
-from mentorship.common.fields import IdChoiceField, IdField
+from mentorship.common.fields import AsciiIntegerField, IdChoiceField, IdField
 from mentorship.common.forms import Form
 
 # Longer than any question or answer a person needs; the model columns accept the same.
@@ -43,10 +43,17 @@ class ReviewActionForm(Form):
         return self.RULES[self.cleaned_data["action"]]
 
 
+class SecondarySubmit(Submit):
+    """A second, outlined submit button. crispy's Submit is always btn-primary, and an outline class added on top
+    of it put grey text on the primary blue, which fails colour contrast."""
+
+    field_classes = "btn btn-outline-secondary"
+
+
 class PublishForm(Form):
     """The administrator's confirmation, with the number of pairs they saw."""
 
-    expected = forms.IntegerField(min_value=0, max_value=1_000_000)
+    expected = AsciiIntegerField(min_value=0, max_value=1_000_000)
 
 
 class MentorChoiceForm(Form):
@@ -71,4 +78,4 @@ class PairForm(Form):
         self.fields["mentor"].queryset = mentors
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Pair them")))
-        self.helper.add_input(Submit("action", _("Check the pair first"), css_class="btn-outline-secondary"))
+        self.helper.add_input(SecondarySubmit("action", _("Check the pair first")))
