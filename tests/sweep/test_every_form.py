@@ -94,6 +94,8 @@ SCENES: dict[str, Scene] = {
     # Saving the same values again at a frozen clock changes no row, so edit forms change one thing.
     "profile_edit": Scene((page("mentee", "profile_edit"),), base={"location": "Lisbon"}),
     "skill_suggestions": only("mentee", "skill_suggestions"),
+    # The page shows the default week ticked, so sending it as filled in saves the person's first hours.
+    "availability_edit": Scene((page("mentee", "availability_edit"),)),
     "calendar_feed": Scene((("anonymous", lambda w: reverse("calendar_feed", args=[w.feed_token])),), has_form=False),
     # matching
     "matching:proposals": only("busy_mentor", "matching:proposals"),
