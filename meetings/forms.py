@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.links import MeetingLinkError, validate_meeting_link
@@ -161,7 +162,7 @@ class ScheduleForm(PlaceFields):
     def _end_with_relationship(self, relationship: Relationship, agreement: Any) -> None:
         """A new series ends when the relationship is planned to end, when it has a date for that."""
         end = relationship.planned_end_on or (agreement.ends_on if agreement is not None else None)
-        if end is not None and self.window.earliest <= end <= self.window.latest:
+        if end is not None and timezone.localdate() <= end <= self.window.latest:
             self.fields["ending"].initial = Ending.ON_DATE
             self.fields["until_date"].initial = end
 

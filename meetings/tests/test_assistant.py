@@ -121,3 +121,15 @@ def test_the_schedule_page_costs_the_same_with_many_meetings(
         response = client.get(url)
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_the_cadence_of_the_proposals_can_be_changed_without_javascript(
+    relationship: Relationship, mentee: User
+) -> None:
+    url = reverse("meetings:schedule", args=[relationship.pk])
+    response = client_for(mentee).get(url, {"frequency": "weekly"})
+    assert response.context["form"]["frequency"].value() == "weekly"
+    assert '<option value="weekly" selected>' in response.content.decode()
+    for bad in ("nonsense", "x" * 100_000, "\x00"):
+        assert client_for(mentee).get(url, {"frequency": bad}).status_code == 200
