@@ -86,9 +86,9 @@ def _proposals(
         if frequency in dict(form.fields["frequency"].choices):
             form.fields["frequency"].initial = frequency
     picked = assistant.parse_slot(request.GET.get("slot"))
-    zone = request.user.profile.time_zone
     if picked is not None and not form.is_bound:
-        form.prefill_start(picked, zone)
+        # The zone the assistant read the organiser's week in (UTC for a zone no longer known).
+        form.prefill_start(picked, request.user.zone.key)
     duration = parse_id(str(form.chosen("duration_minutes")))
     if duration is None or not 5 <= duration <= 480:
         duration = form.fields["duration_minutes"].initial
