@@ -220,3 +220,15 @@ def test_the_series_end_limits_the_search() -> None:
 @pytest.mark.parametrize("value", ["weekly", "nonsense", ""])
 def test_cadence_of_any_text(value: str) -> None:
     assert Cadence.of(value) in Cadence
+
+
+def test_local_nine_stays_nine_across_the_clock_change() -> None:
+    # Friday 26 March 2027, before Europe moves its clocks on Sunday: Monday's 09:00 in Berlin is 07:00 UTC.
+    berlin = WeeklyHours(ZoneInfo("Europe/Berlin"), (DayHours(0, 9 * 60, 10 * 60),))
+    now = datetime.datetime(2027, 3, 26, 12, tzinfo=UTC)
+    search = SlotSearch(duration=datetime.timedelta(hours=1), cadence=Cadence.WEEKLY, count=1)
+    (slot,) = find_slots(organiser=berlin, guest=berlin, busy=Busy.of([]), now=now, search=search)
+    assert slot == datetime.datetime(2027, 3, 29, 7, tzinfo=UTC)
+    before = datetime.datetime(2027, 3, 15, 12, tzinfo=UTC)
+    (winter,) = find_slots(organiser=berlin, guest=berlin, busy=Busy.of([]), now=before, search=search)
+    assert winter == datetime.datetime(2027, 3, 22, 8, tzinfo=UTC)
