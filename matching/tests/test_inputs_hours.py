@@ -26,7 +26,9 @@ def _queries(program: Program) -> int:
     return len(captured)
 
 
-def test_saved_hours_reach_the_engine_in_one_query(program: Program, make_user: Any) -> None:
+@pytest.fixture
+def running(program: Program, make_user: Any) -> Program:
+    """Mia wants a mentor and has not said when she works; Mo mentors and is free on Tuesday mornings only."""
     program.status = Program.Status.RUNNING
     program.save()
     mia = make_user(email="mia@example.com", full_name="Mia")
@@ -34,6 +36,11 @@ def test_saved_hours_reach_the_engine_in_one_query(program: Program, make_user: 
     enroll(program, mia, "mentee", skills=["Python"])
     enroll(program, mo, "mentor", capacity=1, skills=["Python"])
     working_hours_save(user=mo, ranges=[DayHours(1, 9 * 60, 12 * 60)])
+    return program
+
+
+def test_saved_hours_reach_the_engine_in_one_query(running: Program, make_user: Any) -> None:
+    program = running
     data = matching_input(program)
     (mentee,) = data.mentees
     (mentor,) = data.mentors
@@ -47,15 +54,8 @@ def test_saved_hours_reach_the_engine_in_one_query(program: Program, make_user: 
     assert _queries(program) == few
 
 
-def test_shared_time_follows_the_saved_hours(program: Program, make_user: Any) -> None:
-    program.status = Program.Status.RUNNING
-    program.save()
-    mia = make_user(email="mia@example.com", full_name="Mia")
-    mo = make_user(email="mo@example.com", full_name="Mo")
-    enroll(program, mia, "mentee", skills=["Python"])
-    enroll(program, mo, "mentor", capacity=1, skills=["Python"])
-    working_hours_save(user=mo, ranges=[DayHours(1, 9 * 60, 12 * 60)])
-    problem = problem_of(matching_input(program))
+def test_shared_time_follows_the_saved_hours(running: Program) -> None:
+    problem = problem_of(matching_input(running))
     context = ScoringContext.build(problem.settings, problem.mentors, problem.mentees)
     result = compatibility(problem.mentees[0], problem.mentors[0], context)
     (zone,) = [item for item in result.reasons if item.ingredient == Ingredient.TIME_ZONE]
