@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.links import MeetingLinkError, validate_meeting_link
@@ -154,6 +156,28 @@ class ScheduleForm(PlaceFields):
             self.fields["frequency"].initial = Frequency.MONTHLY_WEEKDAY
             self.fields["duration_minutes"].initial = relationship.program.default_meeting_minutes
         self.fields["start_time"].initial = datetime.time(9, 0)
+        if series is None:
+            self._end_with_relationship(relationship, agreement)
+
+    def _end_with_relationship(self, relationship: Relationship, agreement: Any) -> None:
+        """A new series ends when the relationship is planned to end, when it has a date for that."""
+        end = relationship.planned_end_on or (agreement.ends_on if agreement is not None else None)
+        if end is not None and timezone.localdate() <= end <= self.window.latest:
+            self.fields["ending"].initial = Ending.ON_DATE
+            self.fields["until_date"].initial = end
+
+    def prefill_start(self, start: datetime.datetime, zone: str) -> None:
+        """Fill the first meeting from a proposed start (an aware instant), read in ``zone``."""
+        local = start.astimezone(zoneinfo.ZoneInfo(zone))
+        self.fields["first_date"].initial = local.date()
+        self.fields["start_time"].initial = local.time().replace(tzinfo=None)
+        self.fields["zone"].initial = zone
+
+    def chosen(self, name: str) -> Any:
+        """What the field holds now: the posted value, or the initial one."""
+        if self.is_bound:
+            return self.data.get(name, "")
+        return self.initial.get(name, self.fields[name].initial)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -16,14 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from meetings import calendars, selectors, services
+from meetings import assistant, calendars, selectors, services
 from meetings.forms import ActionItemForm, AgendaForm, MeetingForm, ScheduleForm, WrapUpForm
 from meetings.models import ActionItem, AgendaItem, CalendarFeed, Meeting
+from meetings.recurrence import Ending
 from mentorship.accounts.submissions import submitted_once
 from mentorship.common.fields import parse_id
 from mentorship.common.views import run_service
 from mentorship.notifications.emails import absolute_url
-from relationships.models import Side
+from relationships.models import Relationship, Side
 from relationships.selectors import get_relationship_for_user
 
 
@@ -51,6 +52,7 @@ def schedule(request: HttpRequest, relationship_pk: int) -> HttpResponse:
     if side not in ("mentee", "mentor"):
         raise Http404("Only the pair schedules meetings")
     form = ScheduleForm(request.POST or None, relationship=relationship, viewer=request.user)
+    proposals, picked = _proposals(request, form, relationship)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         place = services.Place(title=data["title"], provider=data["provider"], location=data["location"])
@@ -71,7 +73,35 @@ def schedule(request: HttpRequest, relationship_pk: int) -> HttpResponse:
             )
         if run_service(request, submitted_once(request, action), success=_("Meeting scheduled."), form=form):
             return redirect(relationship.get_absolute_url() + "#meetings")
-    return render(request, "meetings/schedule.html", {"relationship": relationship, "form": form, "series": None})
+    context = {"relationship": relationship, "form": form, "series": None, "proposals": proposals, "picked": picked}
+    return render(request, "meetings/schedule.html", context)
+
+
+def _proposals(
+    request: HttpRequest, form: ScheduleForm, relationship: Relationship
+) -> tuple[list[assistant.Proposal], str]:
+    """The assistant's proposals for the cadence and length in the form; ``?slot=`` fills the first meeting."""
+    if not form.is_bound:
+        frequency = request.GET.get("frequency", "")
+        if frequency in dict(form.fields["frequency"].choices):
+            form.fields["frequency"].initial = frequency
+    picked = assistant.parse_slot(request.GET.get("slot"))
+    if picked is not None and not form.is_bound:
+        # The zone the assistant read the organiser's week in (UTC for a zone no longer known).
+        form.prefill_start(picked, request.user.zone.key)
+    duration = parse_id(str(form.chosen("duration_minutes")))
+    if duration is None or not 5 <= duration <= 480:
+        duration = form.fields["duration_minutes"].initial
+    until = form.fields["until_date"].initial if form.fields["ending"].initial == Ending.ON_DATE else None
+    proposals = assistant.proposals_for(
+        relationship=relationship,
+        viewer=request.user,
+        frequency=str(form.chosen("frequency")),
+        duration_minutes=duration,
+        until=until,
+        earliest=form.window.earliest,
+    )
+    return proposals, assistant.slot_param(picked) if picked else ""
 
 
 @login_required

@@ -23,7 +23,7 @@ from matching.models import MatchProposal
 from matching.selectors import proposals_of_mentee
 from meetings.selectors import open_action_items, upcoming_meetings
 from mentorship.accounts.models import Profile, User
-from mentorship.accounts.selectors import Completeness, has_set_time_zone, profile_completeness
+from mentorship.accounts.selectors import Completeness, has_saved_hours, profile_completeness
 from mentorship.accounts.services import profile_ensure
 from mentorship.needs_you import Need, needs_you_for_request
 from programs.models import Enrollment, Program
@@ -251,10 +251,10 @@ def _mentor_checklist(
             _profile_step(profile),
             capacity,
             Step(
-                title=_("Tell people when you can meet: set your time zone"),
-                done=has_set_time_zone(profile),
-                action=_("Set your time zone"),
-                url=reverse("profile_edit"),
+                title=_("Tell people when you can meet"),
+                done=has_saved_hours(user),
+                action=_("Set your availability"),
+                url=reverse("availability_edit"),
             ),
             Step(
                 title=_("Answer the pairs proposed to you"),

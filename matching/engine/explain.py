@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .scoring import WORKDAY_MINUTES, ScoringContext, compatibility
+from .scoring import FULL_WEEK_MINUTES, ScoringContext, compatibility
 from .types import (
     Block,
     DroppedLock,
@@ -116,9 +116,9 @@ def reason_text(item: ScoreItem, names: Names | None = None) -> str:
         case Ingredient.SENIORITY:
             return _seniority_reason(item)
         case Ingredient.TIME_ZONE:
-            if item.minutes >= WORKDAY_MINUTES:
+            if item.minutes >= FULL_WEEK_MINUTES:
                 return "works the same hours as you"
-            return f"{_hours(item.minutes)} of shared working time"
+            return f"{_hours(item.minutes)} of shared working time a week"
         case Ingredient.LANGUAGE:
             return f"you both speak {_listing([names.language(code) for code in item.languages])}"
         case Ingredient.OUTSIDE_TEAM:
@@ -163,7 +163,7 @@ def penalty_text(item: ScoreItem, names: Names | None = None) -> str:
                 return "an unknown time zone, so shared hours are unclear"
             if item.minutes == 0:
                 return "no working hours in common"
-            return f"only {_hours(item.minutes)} of shared working time"
+            return f"only {_hours(item.minutes)} of shared working time a week"
         case Ingredient.LANGUAGE:
             return "no shared language"
         case Ingredient.OUTSIDE_TEAM:

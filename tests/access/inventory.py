@@ -125,6 +125,8 @@ URLS: dict[str, Url] = {
     # Saving the same values again at a frozen clock changes no row, so edit forms change one thing.
     "profile_edit": Url("mentee", audience=Audience.SIGNED_IN, base={"location": "Lisbon"}),
     "skill_suggestions": only("mentee", audience=Audience.SIGNED_IN),
+    # The page shows the default week ticked, so sending it as filled in saves the person's first hours.
+    "availability_edit": Url("mentee", audience=Audience.SIGNED_IN),
     "calendar_feed": only("anonymous", lambda w: w.feed_token, audience=Audience.TOKEN),
     # matching
     "matching:proposals": only("busy_mentor", audience=Audience.SIGNED_IN),
