@@ -315,7 +315,7 @@ class WrapUpItemForm(ActionItemForm):
         super().__init__(*args, relationship=relationship, **kwargs)
         self.fields.pop("submission", None)
         # A row left as shown (owner preset to the person writing) counts as unchanged and is skipped.
-        self.fields["owner"].initial = owner_id
+        self.fields["owner"].initial = None if owner_id is None else str(owner_id)  # compared as posted text
         self.fields["description"].required = True
 
 
@@ -324,6 +324,20 @@ MAX_WRAP_UP_ITEMS = 10
 
 
 class BaseWrapUpItems(forms.BaseFormSet):
+    def clean(self) -> None:
+        # Django reads a negative or odd count as "no rows"; only a forged form sends one, so it saves nothing.
+        counts = [self.data.get(self.add_prefix(name), "") for name in ("TOTAL_FORMS", "INITIAL_FORMS")]
+        limits = {
+            self.add_prefix("MIN_NUM_FORMS"): str(self.min_num),
+            self.add_prefix("MAX_NUM_FORMS"): str(self.max_num),
+        }
+        if (
+            not all(isinstance(v, str) and v.isascii() and v.isdigit() for v in counts)
+            or counts[1] != "0"
+            or any(key in self.data and self.data[key] != value for key, value in limits.items())
+        ):
+            raise forms.ValidationError(_("The action item rows arrived garbled; please send the form again."))
+
     def filled(self) -> list[WrapUpItemForm]:
         """The rows someone typed into (valid formset only); untouched empty rows are not action items."""
         return [form for form in self.forms if form.has_changed() and form.cleaned_data]

@@ -78,6 +78,7 @@ PAUSED = lambda w: w.paused.pk  # noqa: E731
 ENDED = lambda w: w.ended.pk  # noqa: E731
 GOAL = lambda w: w.goal.pk  # noqa: E731
 MEETING = lambda w: w.meeting.pk  # noqa: E731
+STARTED = lambda w: w.started.pk  # noqa: E731
 SERIES = lambda w: w.series.pk  # noqa: E731
 PROGRAM = lambda w: w.program.slug  # noqa: E731
 APPLICATIONS = lambda w: w.applications.slug  # noqa: E731
@@ -162,8 +163,8 @@ SCENES: dict[str, Scene] = {
     "meetings:agenda_add": Scene((MEETING_PAGE,)),
     "meetings:agenda_change": Scene((MEETING_PAGE,)),
     # The meeting is still to come, so it can only have been cancelled.
-    "meetings:wrap_up": Scene((page("mentee", "meetings:wrap_up", MEETING),), base={"status": "cancelled"}),
-    "meetings:action_item_add": Scene((page("mentee", "meetings:wrap_up", MEETING),)),
+    "meetings:wrap_up": Scene((page("mentee", "meetings:wrap_up", STARTED),)),
+    "meetings:action_item_add": Scene((DETAIL,)),
     "meetings:action_item_status": Scene((DETAIL,)),
     "meetings:calendar_settings": Scene((page("mentee", "meetings:calendar_settings"),)),
     # notifications
