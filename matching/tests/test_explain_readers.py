@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from hypothesis import given, settings
@@ -116,18 +117,25 @@ def test_band_names_and_filters_survive_bad_values() -> None:
 
 # -- the pages ------------------------------------------------------------------------------------------------
 
-pytestmark_db = pytest.mark.django_db
-
 
 @pytest.mark.django_db
-def test_each_page_speaks_to_its_reader(program: Program, program_admin: Any, cast: dict[str, Any]) -> None:  # noqa: F811
+def test_each_page_speaks_to_its_reader(
+    program: Program,
+    program_admin: Any,
+    cast: dict[str, Any],  # noqa: F811
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     match_services.matching_run(program=program, actor=program_admin)
     client = Client()
     client.force_login(program_admin)
     review = client.get(reverse("matching:review", args=[program.slug])).content.decode()
     assert "Mia wants to grow in Python, which Mo offers" in review
     assert "out of 100" in review and "How to read the score" in review
-    match_services.matching_publish(program=program, actor=program_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        match_services.matching_publish(program=program, actor=program_admin)
+    (email,) = [m for m in mail.outbox if m.to == ["mo@example.com"]]
+    assert "Mia wants to grow in Python, which you offer" in email.body and "out of 100" in email.body
+    assert "which you want to grow in" not in email.body
     client.force_login(cast["mo"])
     proposals = client.get(reverse("matching:proposals")).content.decode()
     assert "Mia wants to grow in Python, which you offer" in proposals
