@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from meetings.models import ActionItem, Meeting, MeetingFeedback
 from meetings.services import Place, meeting_create
@@ -22,7 +22,13 @@ ZOOM = "https://acme.zoom.us/j/1234567890"
 
 
 def test_join_then_wrap_up_without_losing_what_was_typed(
-    page: Page, live_server: Any, program_admin: Any, make_user: Any, login: Any, assert_accessible: Any
+    page: Page,
+    browser: Browser,
+    live_server: Any,
+    program_admin: Any,
+    make_user: Any,
+    login: Any,
+    assert_accessible: Any,
 ) -> None:
     mentee = make_user(email="ama.mentee@example.com", full_name="Ama Mentee")
     mentor = make_user(email="li.mentor@example.com", full_name="Li Mentor")
@@ -63,7 +69,7 @@ def test_join_then_wrap_up_without_losing_what_was_typed(
         rows.nth(0).get_by_role("textbox", name="Action item").fill("Draft the launch checklist")
         rows.nth(0).get_by_label("Due on").fill((timezone.localdate() + datetime.timedelta(days=7)).isoformat())
 
-        page.get_by_role("button", name="Add an action item").click()
+        page.get_by_role("button", name="Add an action item").click()  # with JS the row is added in the page
         expect(rows).to_have_count(2)
         expect(page.get_by_label("Shared notes")).to_have_value("We went through the launch plan.")
         expect(page.locator("#id_rating_1")).to_be_checked()
@@ -76,6 +82,17 @@ def test_join_then_wrap_up_without_losing_what_was_typed(
         page.get_by_role("button", name="Save the wrap-up").click()
         expect(page.get_by_text("Wrap-up saved.")).to_be_visible()
         assert_accessible(page)
+
+        # Without JavaScript the button sends the form and it comes back with one more row, nothing lost.
+        plain = browser.new_context(java_script_enabled=False).new_page()
+        login(plain, mentor.email)
+        plain.goto(f"{live_server.url}{meeting.get_absolute_url()}wrap-up/")
+        plain.get_by_label("Shared notes").fill("Mentor's view of the plan.")
+        plain.locator("#id_rating_0").check()
+        plain.get_by_role("button", name="Add an action item").click()
+        expect(plain.locator("#action-items [role=group]")).to_have_count(2)
+        expect(plain.get_by_label("Shared notes")).to_have_value("Mentor's view of the plan.")
+        expect(plain.locator("#id_rating_0")).to_be_checked()
 
     meeting.refresh_from_db()
     assert (meeting.status, meeting.shared_notes) == (Meeting.Status.HELD, "We went through the launch plan.")
