@@ -48,7 +48,8 @@ def wish_conflicts(mentee: Enrollment, mentor: Enrollment) -> list[str]:
     for asker, asked_name, other, other_name in ((mentee, grace, mentor, ada), (mentor, ada, mentee, grace)):
         stated = set(asker.languages or [])
         if stated and not stated & _languages(other):
-            found.append(f"{asked_name} asked to talk in {_names(stated)}; {other_name} speaks none of them.")
+            speaks = "does not speak it" if len(stated) == 1 else "speaks none of them"
+            found.append(f"{asked_name} asked to talk in {_names(stated)}; {other_name} {speaks}.")
     if mentor.pk in (mentee.avoided_mentors or []):
         found.append(f"{grace} asked not to be paired with {ada}.")
     elif mentee.wished_mentors and mentor.pk not in mentee.wished_mentors:

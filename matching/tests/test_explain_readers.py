@@ -20,6 +20,7 @@ from matching.engine.types import KINDS, Ingredient, Mentee, Mentor, ProgramSett
 from matching.models import MatchProposal
 from matching.templatetags.matching_phrases import for_reader, match_band
 from matching.tests.test_flow import cast, enroll  # noqa: F401 - the fixture is used by name
+from matching.wishes import wish_conflicts
 from programs.models import Program
 
 API = 7
@@ -178,7 +179,7 @@ def test_a_draft_against_a_stated_wish_is_flagged_for_hr(
     page = client.get(url).content.decode()
     assert "Against a stated wish" in page
     assert "Mia asked for a mentor from another team; Mo works in the same team (Platform)." in page
-    assert "Mia asked to talk in French; Mo speaks none of them." in page
+    assert "Mia asked to talk in French; Mo does not speak it." in page
     with django_assert_max_num_queries(40) as few:
         client.get(url)
     for k in range(6):  # more pairs in the draft cost no more queries
@@ -190,3 +191,31 @@ def test_a_draft_against_a_stated_wish_is_flagged_for_hr(
     assert MatchProposal.objects.filter(status="draft").count() >= 8
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.django_db
+def test_each_kind_of_stated_wish_is_named_with_whose_it_is(program: Program, make_user: Any) -> None:
+    grace = make_user(email="grace@example.com", full_name="Grace Hopper")
+    ada = make_user(email="ada@example.com", full_name="Ada Lovelace")
+    other = make_user(email="other@example.com", full_name="Other Mentor")
+    mentee = enroll(program, grace, "mentee")
+    mentor = enroll(program, ada, "mentor")
+    wished = enroll(program, other, "mentor")
+    assert wish_conflicts(mentee, mentor) == []
+
+    mentee.wished_mentors = [wished.pk]
+    mentee.languages = ["de", "fr"]
+    mentor.languages = ["en"]
+    mentee.prefers_outside_team = True
+    grace.profile.department = ""
+    ada.profile.is_external = True
+    found = wish_conflicts(mentee, mentor)
+    assert found == [
+        "Grace asked for a mentor from another team; a team is missing, so this is unchecked.",
+        "Grace asked to talk in French or German; Ada speaks none of them.",
+        "Ada asked to talk in English; Grace does not speak it.",
+        "Grace named other mentors Grace would like; Ada is not among them.",
+        "Grace did not ask for a mentor from outside the organisation; Ada is external.",
+    ]
+    mentee.avoided_mentors = [mentor.pk]
+    assert "Grace asked not to be paired with Ada." in wish_conflicts(mentee, mentor)
