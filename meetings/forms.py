@@ -259,7 +259,7 @@ class MeetingForm(PlaceFields):
 
 class AgendaForm(Form):
     text = forms.CharField(label=_("Topic"), max_length=300)
-    needs_extra_time = forms.BooleanField(label=_("Needs extra time (goes first)"), required=False)
+    needs_extra_time = forms.BooleanField(label=_("Needs more time (we discuss it first)"), required=False)
 
 
 class WrapUpForm(SubmitOnceMixin):
@@ -330,3 +330,49 @@ class ActionItemForm(SubmitOnceMixin):
 
 class ActionItemStatusForm(Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
+
+
+class WrapUpItemForm(ActionItemForm):
+    """One action item row inside the wrap-up form; the wrap-up's own token guards the whole save."""
+
+    def __init__(self, *args: Any, relationship: Relationship, owner_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, relationship=relationship, **kwargs)
+        self.fields.pop("submission", None)
+        # A row left as shown (owner preset to the person writing) counts as unchanged and is skipped.
+        self.fields["owner"].initial = None if owner_id is None else str(owner_id)  # compared as posted text
+        self.fields["description"].required = True
+
+
+WRAP_UP_ITEMS_PREFIX = "items"
+MAX_WRAP_UP_ITEMS = 10
+
+
+class BaseWrapUpItems(forms.BaseFormSet):
+    def clean(self) -> None:
+        # Django reads a negative or odd count as "no rows"; only a forged form sends one, so it saves nothing.
+        counts = [self.data.get(self.add_prefix(name), "") for name in ("TOTAL_FORMS", "INITIAL_FORMS")]
+        limits = {
+            self.add_prefix("MIN_NUM_FORMS"): str(self.min_num),
+            self.add_prefix("MAX_NUM_FORMS"): str(self.max_num),
+        }
+        if (
+            not all(isinstance(v, str) and v.isascii() and v.isdigit() for v in counts)
+            or counts[1] != "0"
+            or any(key in self.data and self.data[key] != value for key, value in limits.items())
+        ):
+            raise forms.ValidationError(_("The action item rows arrived garbled; please send the form again."))
+
+    def filled(self) -> list[WrapUpItemForm]:
+        """The rows someone typed into (valid formset only); untouched empty rows are not action items."""
+        return [form for form in self.forms if form.has_changed() and form.cleaned_data]
+
+
+WrapUpItems = forms.formset_factory(
+    WrapUpItemForm,
+    formset=BaseWrapUpItems,
+    extra=1,
+    min_num=0,
+    max_num=MAX_WRAP_UP_ITEMS,
+    absolute_max=MAX_WRAP_UP_ITEMS,
+    validate_max=True,
+)

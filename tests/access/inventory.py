@@ -96,6 +96,7 @@ GOAL = lambda w: w.goal.pk  # noqa: E731
 MILESTONE = lambda w: w.milestone.pk  # noqa: E731
 NOTE = lambda w: w.note.pk  # noqa: E731
 MEETING = lambda w: w.meeting.pk  # noqa: E731
+STARTED = lambda w: w.started.pk  # noqa: E731
 SERIES = lambda w: w.series.pk  # noqa: E731
 PROGRAM = lambda w: w.program.slug  # noqa: E731
 APPLICATIONS = lambda w: w.applications.slug  # noqa: E731
@@ -247,10 +248,9 @@ URLS: dict[str, Url] = {
         "mentee", (lambda w: w.agenda_item.pk, _const("extra")), allowed=PAIR, form_on=(MEETING_PAGE,)
     ),
     # The meeting is still to come, so it can only have been cancelled.
-    "meetings:wrap_up": Url("mentee", (MEETING,), allowed=PAIR, base={"status": "cancelled"}),
-    "meetings:action_item_add": Url(
-        "mentee", (REL,), allowed=PAIR, form_on=(page("mentee", "meetings:wrap_up", MEETING),)
-    ),
+    # The wrap-up opens once the meeting has started.
+    "meetings:wrap_up": Url("mentee", (STARTED,), allowed=PAIR),
+    "meetings:action_item_add": Url("mentee", (REL,), allowed=PAIR, form_on=(DETAIL,)),
     "meetings:action_item_status": Url("mentee", (lambda w: w.action_item.pk,), allowed=PAIR, form_on=(DETAIL,)),
     "meetings:calendar_settings": Url("mentee", audience=Audience.SIGNED_IN),
     # notifications

@@ -71,6 +71,7 @@ class World:
     unsubscribe_token: str
     # Someone else's objects: {model label: [ids]}, all above FOREIGN_IDS.
     foreign: dict[str, list[int]] = field(default_factory=dict)
+    started: Meeting | None = None  # a one-off under way at NOW: the wrap-up opens from the start
 
 
 def _person(name: str, *, seniority: int = Seniority.MID, department: str = "Engineering") -> User:
@@ -184,6 +185,10 @@ def build_world() -> World:
         meeting=meeting, side="mentee", actor=mentee, text="Career plans", needs_extra_time=False
     )
     meeting_services.agenda_add(meeting=meeting, side="mentor", actor=mentor, text="Feedback", needs_extra_time=False)
+    started = meeting_services.meeting_create(
+        relationship=relationship, side="mentee", actor=mentee, start_local=datetime.datetime(2027, 1, 4, 8, 45),
+        zone="Europe/Berlin", duration_minutes=45, place=_meeting_place(),
+    )  # fmt: skip
     action_item = meeting_services.action_item_add(
         relationship=relationship, side="mentee", actor=mentee, description="Read the guide", owner=mentee,
         due_on=datetime.date(2027, 2, 1), meeting=meeting,
@@ -250,6 +255,7 @@ def build_world() -> World:
         advocacy=advocacy,
         series=series,
         meeting=meeting,
+        started=started,
         agenda_item=agenda_item,
         action_item=action_item,
         proposal=proposal,
