@@ -118,3 +118,7 @@ class HR(Person):
     @task(2)
     def relationships(self) -> None:
         self.page(f"/programs/{self.me['program']}/manage/relationships/", "program relationships")
+
+    @task(2)
+    def dashboard(self) -> None:
+        self.page(f"/programs/{self.me['program']}/manage/insights/", "program dashboard")

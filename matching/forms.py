@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.models import PairRule
 from mentorship.accounts.models import User
-from mentorship.common.fields import IdChoiceField, IdField
+from mentorship.common.fields import AsciiIntegerField, IdChoiceField, IdField
 from mentorship.common.forms import Form
 
 # Longer than any question or answer a person needs; the model columns accept the same.
@@ -43,10 +43,17 @@ class ReviewActionForm(Form):
         return self.RULES[self.cleaned_data["action"]]
 
 
+class SecondarySubmit(Submit):
+    """A second, outlined submit button. crispy's Submit is always btn-primary, and an outline class added on top
+    of it put grey text on the primary blue, which fails colour contrast."""
+
+    field_classes = "btn btn-outline-secondary"
+
+
 class PublishForm(Form):
     """The administrator's confirmation, with the number of pairs they saw."""
 
-    expected = forms.IntegerField(min_value=0, max_value=1_000_000)
+    expected = AsciiIntegerField(min_value=0, max_value=1_000_000)
 
 
 class MentorChoiceForm(Form):
@@ -59,11 +66,6 @@ class ProposalReplyForm(Form):
     ACTIONS = ("accept", "decline", "ask", "answer")
 
     text = forms.CharField(required=False, max_length=TEXT_MAX, strip=True)
-
-
-class SecondarySubmit(Submit):
-    # Submit's own classes plus an outline class gave white text on a light outline: too little contrast.
-    field_classes = "btn btn-outline-secondary"
 
 
 class PairForm(Form):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from matching.engine.types import Mentee, Mentor, ProgramSettings
 from matching.models import MatchProposal, PairRule
 from mentorship.accounts.models import Profile
+from mentorship.accounts.selectors import saved_hours_of
 from programs.models import Enrollment, Program
 from relationships.models import Relationship
 
@@ -98,6 +99,11 @@ def matching_input(program: Program, *, mentees: list[Enrollment] | None = None)
     chains = _manager_chains({e.user_id for e in mentees})
     growth = _skills([e.pk for e in mentees], "growth_areas")
     offers = _skills([e.pk for e in mentors], "offers")
+    # Everyone's saved working hours in one query; people who saved none get the engine's 09:00-17:00 default.
+    hours = {
+        user_id: tuple((r.weekday, r.start, r.end) for r in ranges)
+        for user_id, ranges in saved_hours_of({e.user_id for e in [*mentees, *mentors]}).items()
+    }
     categories = frozenset(key for key, _label in program.goal_category_choices())
     mentor_ids = {e.pk for e in mentors}
     mentor_by_user = {e.user_id: e.pk for e in mentors}
@@ -128,6 +134,7 @@ def matching_input(program: Program, *, mentees: list[Enrollment] | None = None)
             manager_chain=chains.get(e.user_id, frozenset()),
             seniority=profile(e).seniority or 1,
             time_zone=profile(e).time_zone,
+            hours=hours.get(e.user_id),
             languages=frozenset(e.languages or profile(e).languages),
             growth_areas=growth.get(e.pk, frozenset()),
             goal_categories=frozenset(e.goal_categories),
@@ -146,6 +153,7 @@ def matching_input(program: Program, *, mentees: list[Enrollment] | None = None)
             department=profile(e).department.casefold(),
             seniority=profile(e).seniority or 1,
             time_zone=profile(e).time_zone,
+            hours=hours.get(e.user_id),
             languages=frozenset(e.languages or profile(e).languages),
             skills=offers.get(e.pk, frozenset()),
             categories=categories,

@@ -17,6 +17,7 @@ from matching.engine.explain import block_text
 from matching.inputs import matching_input
 from matching.models import MatchProposal, PairRule
 from matching.solving import explain_pair, phrasebook_for, score_context
+from matching.wishes import wish_conflicts
 from mentorship.accounts.models import User
 from mentorship.common.needs import need_rows
 from programs.models import Enrollment, Program
@@ -38,12 +39,16 @@ def get_proposal_for_user(*, user: User, pk: int) -> MatchProposal:
 
 
 def proposals_for_review(program: Program) -> list[MatchProposal]:
-    return list(
+    """Drafts and proposals waiting for a mentor, each with ``wish_conflicts``: the stated wishes it goes against."""
+    proposals = list(
         MatchProposal.objects.filter(program=program)
         .filter(Q(status=MatchProposal.Status.DRAFT) | Q(status=MatchProposal.Status.PROPOSED))
         .select_related("mentee__user__profile", "mentor__user__profile")
         .order_by("status", "-score", "pk")
     )
+    for proposal in proposals:
+        proposal.wish_conflicts = wish_conflicts(proposal.mentee, proposal.mentor)
+    return proposals
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.links import MeetingLinkError, validate_meeting_link
@@ -154,6 +156,28 @@ class ScheduleForm(PlaceFields):
             self.fields["frequency"].initial = Frequency.MONTHLY_WEEKDAY
             self.fields["duration_minutes"].initial = relationship.program.default_meeting_minutes
         self.fields["start_time"].initial = datetime.time(9, 0)
+        if series is None:
+            self._end_with_relationship(relationship, agreement)
+
+    def _end_with_relationship(self, relationship: Relationship, agreement: Any) -> None:
+        """A new series ends when the relationship is planned to end, when it has a date for that."""
+        end = relationship.planned_end_on or (agreement.ends_on if agreement is not None else None)
+        if end is not None and timezone.localdate() <= end <= self.window.latest:
+            self.fields["ending"].initial = Ending.ON_DATE
+            self.fields["until_date"].initial = end
+
+    def prefill_start(self, start: datetime.datetime, zone: str) -> None:
+        """Fill the first meeting from a proposed start (an aware instant), read in ``zone``."""
+        local = start.astimezone(zoneinfo.ZoneInfo(zone))
+        self.fields["first_date"].initial = local.date()
+        self.fields["start_time"].initial = local.time().replace(tzinfo=None)
+        self.fields["zone"].initial = zone
+
+    def chosen(self, name: str) -> Any:
+        """What the field holds now: the posted value, or the initial one."""
+        if self.is_bound:
+            return self.data.get(name, "")
+        return self.initial.get(name, self.fields[name].initial)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -235,7 +259,7 @@ class MeetingForm(PlaceFields):
 
 class AgendaForm(Form):
     text = forms.CharField(label=_("Topic"), max_length=300)
-    needs_extra_time = forms.BooleanField(label=_("Needs extra time (goes first)"), required=False)
+    needs_extra_time = forms.BooleanField(label=_("Needs more time (we discuss it first)"), required=False)
 
 
 class WrapUpForm(SubmitOnceMixin):
@@ -306,3 +330,49 @@ class ActionItemForm(SubmitOnceMixin):
 
 class ActionItemStatusForm(Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
+
+
+class WrapUpItemForm(ActionItemForm):
+    """One action item row inside the wrap-up form; the wrap-up's own token guards the whole save."""
+
+    def __init__(self, *args: Any, relationship: Relationship, owner_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, relationship=relationship, **kwargs)
+        self.fields.pop("submission", None)
+        # A row left as shown (owner preset to the person writing) counts as unchanged and is skipped.
+        self.fields["owner"].initial = None if owner_id is None else str(owner_id)  # compared as posted text
+        self.fields["description"].required = True
+
+
+WRAP_UP_ITEMS_PREFIX = "items"
+MAX_WRAP_UP_ITEMS = 10
+
+
+class BaseWrapUpItems(forms.BaseFormSet):
+    def clean(self) -> None:
+        # Django reads a negative or odd count as "no rows"; only a forged form sends one, so it saves nothing.
+        counts = [self.data.get(self.add_prefix(name), "") for name in ("TOTAL_FORMS", "INITIAL_FORMS")]
+        limits = {
+            self.add_prefix("MIN_NUM_FORMS"): str(self.min_num),
+            self.add_prefix("MAX_NUM_FORMS"): str(self.max_num),
+        }
+        if (
+            not all(isinstance(v, str) and v.isascii() and v.isdigit() for v in counts)
+            or counts[1] != "0"
+            or any(key in self.data and self.data[key] != value for key, value in limits.items())
+        ):
+            raise forms.ValidationError(_("The action item rows arrived garbled; please send the form again."))
+
+    def filled(self) -> list[WrapUpItemForm]:
+        """The rows someone typed into (valid formset only); untouched empty rows are not action items."""
+        return [form for form in self.forms if form.has_changed() and form.cleaned_data]
+
+
+WrapUpItems = forms.formset_factory(
+    WrapUpItemForm,
+    formset=BaseWrapUpItems,
+    extra=1,
+    min_num=0,
+    max_num=MAX_WRAP_UP_ITEMS,
+    absolute_max=MAX_WRAP_UP_ITEMS,
+    validate_max=True,
+)

@@ -20,7 +20,8 @@ from relationships.models import Relationship
 
 PROVIDER_CHOICES = [(provider.value, label) for provider, label in PROVIDER_LABELS.items()]
 # The "Join" button appears this long before a meeting starts.
-JOIN_WINDOW = datetime.timedelta(minutes=15)
+# From this long before the start until the end, the Join button is the page's main action.
+JOIN_WINDOW = datetime.timedelta(minutes=10)
 
 
 class MeetingSeries(models.Model):
@@ -156,6 +157,16 @@ class Meeting(models.Model):
         if self.provider != Provider.OTHER or not self.join_url:
             return ""
         return urlsplit(self.join_url).hostname or ""
+
+    @property
+    def has_started(self) -> bool:
+        """Wrapping up (notes, rating, what was agreed) makes sense from the start on, not before."""
+        return self.start <= timezone.now()
+
+    @property
+    def shows_join(self) -> bool:
+        """The meeting page offers its link and a Join button: a link to follow, and a meeting still on."""
+        return self.status == self.Status.SCHEDULED and self.provider != Provider.PHONE and self.join_url is not None
 
     @property
     def can_join_now(self) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Avg, Count
 
 from meetings import selectors
+from meetings.forms import ActionItemForm
 from meetings.models import CalendarFeed, Meeting, MeetingFeedback
 from mentorship.accounts.models import User
 from relationships.models import Relationship, Side
@@ -31,6 +32,10 @@ def relationship_panel(*, relationship: Relationship, side: str, viewer: User) -
         "past": past,
         "open_items": list(selectors.relationship_open_items(relationship=relationship)),
         "series": list(relationship.series.filter(ended_at__isnull=True)),
+        # Action items come up between meetings too; the wrap-up form takes the ones agreed in a meeting.
+        "item_form": ActionItemForm(relationship=relationship, initial={"owner": viewer.pk})
+        if relationship.is_open
+        else None,
     }
 
 

@@ -8,12 +8,13 @@ import hashlib
 import io
 import logging
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meetings import emails
@@ -515,13 +516,45 @@ class WrapUp:
     thank_you: str
 
 
+@dataclass(frozen=True)
+class NewActionItem:
+    """An action item typed into the wrap-up, saved with it."""
+
+    description: str
+    owner: User
+    due_on: datetime.date
+    resource_url: str = ""
+
+
+def wrap_up_not_yet_message(meeting: Meeting, zone: datetime.tzinfo) -> str:
+    start = meeting.start.astimezone(zone)
+    return _("This meeting has not started yet: you can wrap it up from %(when)s on.") % {
+        "when": date_format(start, "l j F Y, H:i")
+    }
+
+
 @transaction.atomic
-def meeting_wrap_up(*, meeting: Meeting, side: str, actor: User, data: WrapUp) -> Meeting:
+def meeting_wrap_up(
+    *, meeting: Meeting, side: str, actor: User, data: WrapUp, items: Sequence[NewActionItem] = ()
+) -> Meeting:
+    """Status, notes, feedback, thanks and the action items agreed, saved together or not at all."""
     _require_party(side, meeting.relationship)
     if data.status not in (Meeting.Status.HELD, Meeting.Status.MISSED, Meeting.Status.CANCELLED):
         raise MeetingError(_("Say whether the meeting was held, missed or cancelled."), field="status")
-    if data.status in (Meeting.Status.HELD, Meeting.Status.MISSED) and meeting.start > timezone.now():
-        raise MeetingError(_("A meeting that has not started yet cannot have been held or missed."), field="status")
+    if not meeting.has_started:
+        # Cancelling ahead has its own button on the meeting page; a wrap-up is about a meeting that began.
+        raise MeetingError(wrap_up_not_yet_message(meeting, actor.zone), field="status")
+    for item in items:
+        action_item_add(
+            relationship=meeting.relationship,
+            side=side,
+            actor=actor,
+            description=item.description,
+            owner=item.owner,
+            due_on=item.due_on,
+            resource_url=item.resource_url,
+            meeting=meeting,
+        )
     # Calendars only hear of a cancellation (or its reversal) through a higher SEQUENCE, one-offs included.
     cancelled_changed = (meeting.status == Meeting.Status.CANCELLED) != (data.status == Meeting.Status.CANCELLED)
     meeting.status = data.status

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,14 +17,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from meetings import calendars, selectors, services
-from meetings.forms import ActionItemForm, AgendaForm, MeetingForm, ScheduleForm, WrapUpForm
+from meetings import assistant, calendars, selectors, services
+from meetings.forms import (
+    MAX_WRAP_UP_ITEMS,
+    WRAP_UP_ITEMS_PREFIX,
+    ActionItemForm,
+    AgendaForm,
+    MeetingForm,
+    ScheduleForm,
+    WrapUpForm,
+    WrapUpItems,
+)
 from meetings.models import ActionItem, AgendaItem, CalendarFeed, Meeting
+from meetings.recurrence import Ending
 from mentorship.accounts.submissions import submitted_once
 from mentorship.common.fields import parse_id
 from mentorship.common.views import run_service
 from mentorship.notifications.emails import absolute_url
-from relationships.models import Side
+from relationships.models import Relationship, Side
 from relationships.selectors import get_relationship_for_user
 
 
@@ -51,6 +62,7 @@ def schedule(request: HttpRequest, relationship_pk: int) -> HttpResponse:
     if side not in ("mentee", "mentor"):
         raise Http404("Only the pair schedules meetings")
     form = ScheduleForm(request.POST or None, relationship=relationship, viewer=request.user)
+    proposals, picked = _proposals(request, form, relationship)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         place = services.Place(title=data["title"], provider=data["provider"], location=data["location"])
@@ -71,7 +83,35 @@ def schedule(request: HttpRequest, relationship_pk: int) -> HttpResponse:
             )
         if run_service(request, submitted_once(request, action), success=_("Meeting scheduled."), form=form):
             return redirect(relationship.get_absolute_url() + "#meetings")
-    return render(request, "meetings/schedule.html", {"relationship": relationship, "form": form, "series": None})
+    context = {"relationship": relationship, "form": form, "series": None, "proposals": proposals, "picked": picked}
+    return render(request, "meetings/schedule.html", context)
+
+
+def _proposals(
+    request: HttpRequest, form: ScheduleForm, relationship: Relationship
+) -> tuple[list[assistant.Proposal], str]:
+    """The assistant's proposals for the cadence and length in the form; ``?slot=`` fills the first meeting."""
+    if not form.is_bound:
+        frequency = request.GET.get("frequency", "")
+        if frequency in dict(form.fields["frequency"].choices):
+            form.fields["frequency"].initial = frequency
+    picked = assistant.parse_slot(request.GET.get("slot"))
+    if picked is not None and not form.is_bound:
+        # The zone the assistant read the organiser's week in (UTC for a zone no longer known).
+        form.prefill_start(picked, request.user.zone.key)
+    duration = parse_id(str(form.chosen("duration_minutes")))
+    if duration is None or not 5 <= duration <= 480:
+        duration = form.fields["duration_minutes"].initial
+    until = form.fields["until_date"].initial if form.fields["ending"].initial == Ending.ON_DATE else None
+    proposals = assistant.proposals_for(
+        relationship=relationship,
+        viewer=request.user,
+        frequency=str(form.chosen("frequency")),
+        duration_minutes=duration,
+        until=until,
+        earliest=form.window.earliest,
+    )
+    return proposals, assistant.slot_param(picked) if picked else ""
 
 
 @login_required
@@ -252,10 +292,45 @@ def agenda_change(request: HttpRequest, item_pk: int, action: str) -> HttpRespon
 WRAP_UP_FIELDS = ("status", "shared_notes", "private_note", "rating", "comment", "thank_you")
 
 
+def _quiet(form: Any) -> None:
+    """Show a bound form with what was typed but without checking it: "add an action item" is not a save."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+
+
+def _wrap_up_items(request: HttpRequest, meeting: Meeting, *, more: bool = False) -> WrapUpItems:
+    """The action item rows: as posted (plus one empty row when asked for), or one empty row to start with.
+
+    A post without the rows at all (an older page, a script) wraps up without action items.
+    """
+    kwargs = {"relationship": meeting.relationship, "owner_id": request.user.pk}
+    prefix = WRAP_UP_ITEMS_PREFIX
+    total_key = f"{prefix}-TOTAL_FORMS"
+    if request.method != "POST":
+        return WrapUpItems(prefix=prefix, form_kwargs=kwargs)  # one empty row, the owner preset to the viewer
+    data = request.POST.copy()
+    if total_key not in data:
+        data.update({total_key: "0", f"{prefix}-INITIAL_FORMS": "0"})
+    if more:
+        rows = min(parse_id(data.get(total_key, "")) or 0, MAX_WRAP_UP_ITEMS - 1)
+        data[total_key] = str(rows + 1)
+        # The new row shows the viewer as owner, as an untouched row does, so it still counts as empty.
+        data[f"{prefix}-{rows}-owner"] = str(request.user.pk)
+    return WrapUpItems(data, prefix=prefix, form_kwargs=kwargs)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """One form: how it went, notes, rating, thanks and the action items agreed.
+
+    "Add an action item" posts the form back and shows it again with everything typed kept and one more row;
+    nothing is saved until "Save the wrap-up".
+    """
     meeting, side = selectors.get_meeting_for_user(user=request.user, pk=pk)
+    if not meeting.has_started:
+        messages.info(request, services.wrap_up_not_yet_message(meeting, request.user.zone))
+        return redirect(meeting.get_absolute_url())
     page = selectors.meeting_page(meeting=meeting, viewer=request.user)
     initial = {
         "shared_notes": meeting.shared_notes,
@@ -266,12 +341,32 @@ def wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.status != Meeting.Status.SCHEDULED:
         initial["status"] = meeting.status
     form = WrapUpForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    adding = request.method == "POST" and "add_item" in request.POST
+    items = _wrap_up_items(request, meeting, more=adding)
+    if adding:
+        _quiet(form)
+        for row in items.forms:
+            if row.has_changed():
+                continue  # the new empty row, and rows not typed into yet, show no "required" errors
+            _quiet(row)
+    elif request.method == "POST" and form.is_valid() & items.is_valid():  # both checked: every error shown
         data = services.WrapUp(**{name: form.cleaned_data[name] for name in WRAP_UP_FIELDS})
+        agreed = [
+            services.NewActionItem(
+                description=row.cleaned_data["description"],
+                owner=row.chosen_owner(),
+                due_on=row.cleaned_data["due_on"],
+                resource_url=row.cleaned_data["resource_url"],
+            )
+            for row in items.filled()
+        ]
         if run_service(
             request,
             submitted_once(
-                request, lambda: services.meeting_wrap_up(meeting=meeting, side=side, actor=request.user, data=data)
+                request,
+                lambda: services.meeting_wrap_up(
+                    meeting=meeting, side=side, actor=request.user, data=data, items=agreed
+                ),
             ),
             success=_("Wrap-up saved."),
             form=form,
@@ -281,7 +376,8 @@ def wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "relationship": meeting.relationship,
         "form": form,
-        "item_form": ActionItemForm(relationship=meeting.relationship),
+        "items": items,
+        "can_add_item": len(items.forms) < MAX_WRAP_UP_ITEMS,
         **page,
     }
     return render(request, "meetings/wrap_up.html", context)

@@ -23,13 +23,13 @@ from matching.models import MatchProposal
 from matching.selectors import proposals_of_mentee
 from meetings.selectors import open_action_items, upcoming_meetings
 from mentorship.accounts.models import Profile, User
-from mentorship.accounts.selectors import Completeness, has_set_time_zone, profile_completeness
+from mentorship.accounts.selectors import Completeness, has_saved_hours, profile_completeness
 from mentorship.accounts.services import profile_ensure
 from mentorship.needs_you import Need, needs_you_for_request
 from programs.models import Enrollment, Program
 from programs.selectors import LIVE_STATUSES, my_enrollments, programs_administered_by, programs_run_by
-from relationships.models import Relationship
-from relationships.selectors import relationships_of
+from relationships.models import Relationship, Side
+from relationships.selectors import AgreementState, relationships_of
 
 
 @dataclass
@@ -184,16 +184,16 @@ def _goals_step(relationship: Relationship | None, user: User) -> Step:
     title = _("Agree your goals and your agreement")
     if relationship is None:
         return Step(title=title, done=False, hint=_("Once you are matched."))
-    agreed = relationship.agreement_mentee_ok is not None and relationship.agreement_mentor_ok is not None
-    if relationship.goal_count and agreed:
+    state = relationship.agreement_state
+    if relationship.has_goals and state == AgreementState.BOTH:
         return Step(title=title, done=True)
-    if not relationship.goal_count:
+    if not relationship.has_goals:
         url = reverse("relationships:goal_new", args=[relationship.pk])
         return Step(title=title, done=False, action=_("Add your goals"), url=url)
-    if relationship.agreement_version is None:
+    if state is None:
         url = reverse("relationships:agreement_edit", args=[relationship.pk])
         return Step(title=title, done=False, action=_("Draft the agreement"), url=url)
-    if relationship.agreement_mentee_ok is None:
+    if not AgreementState.accepted_by(state, Side.MENTEE):
         url = relationship.get_absolute_url() + "#agreement"
         return Step(title=title, done=False, action=_("Accept the agreement"), url=url)
     other = relationship.other_person(user.pk).display_name
@@ -251,10 +251,10 @@ def _mentor_checklist(
             _profile_step(profile),
             capacity,
             Step(
-                title=_("Tell people when you can meet: set your time zone"),
-                done=has_set_time_zone(profile),
-                action=_("Set your time zone"),
-                url=reverse("profile_edit"),
+                title=_("Tell people when you can meet"),
+                done=has_saved_hours(user),
+                action=_("Set your availability"),
+                url=reverse("availability_edit"),
             ),
             Step(
                 title=_("Answer the pairs proposed to you"),

@@ -389,6 +389,12 @@ class DecisionForm(Form):
         field.error_messages["invalid_pk_value"] = _("Someone you ticked is not in this program.")
 
 
+class InvitationSearchForm(Form):
+    """The invitations page's search: one line like any other field, so a NUL never reaches the database."""
+
+    q = forms.CharField(label=_("Name or address"), required=False, max_length=100)
+
+
 class RosterFilterForm(Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("Role"), required=False)

@@ -23,6 +23,7 @@ from mentorship.common.views import run_service, show_form_errors
 from programs import selectors, services
 from programs.forms import (
     DecisionForm,
+    InvitationSearchForm,
     InviteCsvForm,
     InvitePasteForm,
     ProgramForm,
@@ -199,7 +200,10 @@ def program_invite(request: HttpRequest, slug: str) -> HttpResponse:
 def program_invitations(request: HttpRequest, slug: str) -> HttpResponse:
     """Who was invited and who accepted: what administrators used to look up in the Django admin."""
     program = selectors.get_program_for_admin(user=request.user, slug=slug)
-    query = request.GET.get("q", "").strip()[:100]
+    search = InvitationSearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    if search.is_bound and not search.is_valid():
+        show_form_errors(request, search)
     page = Paginator(selectors.invitations_of(program=program, query=query), ROSTER_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

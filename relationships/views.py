@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentorship.accounts.submissions import submitted_once
 from mentorship.common.views import run_service
 from relationships import selectors, services
+from relationships.agreement_template import agreement_draft
 from relationships.forms import (
     AdvocacyForm,
     AgreementForm,
@@ -24,7 +25,7 @@ from relationships.forms import (
     PauseForm,
     ReflectionForm,
 )
-from relationships.models import Agreement, Milestone, Relationship, Side
+from relationships.models import Milestone, Relationship, Side
 from relationships.plugins import relationship_panels
 
 
@@ -53,8 +54,8 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.relationship_page(relationship=relationship, side=side, viewer=request.user)
     next_step = ""
     if side != Side.ADMIN:
-        annotated = selectors.with_progress(Relationship.objects.filter(pk=relationship.pk), viewer=request.user).get()
-        next_step = selectors.next_step(annotated, viewer_id=request.user.pk)
+        selectors.progress_from_page(relationship, page)
+        next_step = selectors.next_step(relationship, viewer_id=request.user.pk)
     panels = [panel(relationship=relationship, side=side, viewer=request.user) for panel in relationship_panels]
     context = {
         "panels": panels,
@@ -168,22 +169,6 @@ def milestone_toggle(request: HttpRequest, pk: int, milestone_id: int) -> HttpRe
 # -- agreement ---------------------------------------------------------------------------------------------
 
 
-def _agreement_defaults(relationship: Relationship) -> Agreement:
-    """A first draft pre-filled from the program, so nobody starts from a blank page."""
-    program = relationship.program
-    return Agreement(
-        relationship=relationship,
-        cadence=program.default_cadence,
-        meeting_minutes=program.default_meeting_minutes,
-        channels=[
-            {"channel": _("Video call"), "purpose": _("our regular meetings")},
-            {"channel": _("Chat"), "purpose": _("quick questions between meetings")},
-        ],
-        confidentiality=_("What we discuss stays between us unless we both agree otherwise."),
-        ends_on=relationship.planned_end_on,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -192,7 +177,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         message = _("Only the two people in the relationship draft the agreement.")
         return _refuse(request, relationship, message, "agreement")
     current = relationship.agreements.first()
-    base = current or _agreement_defaults(relationship)
+    base = current or agreement_draft(relationship)
     if current and current.has_acceptance:
         # Editing an accepted version starts from a copy; the saved result becomes the next version.
         base.pk = None

@@ -1,18 +1,23 @@
 """Plain-English sentences for scores, rule breaks and unmatched mentees.
 
-Reasons and penalties are written to the mentee ("offers Python, which you want to grow in"); rule breaks
-and unmatched reasons are written for the administrator. Callers pass names for skill ids, goal
-categories and languages; anything without a name falls back to something readable rather than failing.
+Reasons and penalties are written for one reader (see ``Voice``): the mentee reads about the mentor ("Ada
+offers Python, which you want to grow in"), the mentor about the mentee ("Grace wants to grow in Python,
+which you offer"), HR about both. Rule breaks and unmatched reasons are written for the administrator.
+Callers pass names for skill ids, goal categories and languages; anything without a name falls back to
+something readable rather than failing. Scores are shown on one named 0-100 scale (``score_band``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from .scoring import WORKDAY_MINUTES, ScoringContext, compatibility
+from .scoring import FULL_WEEK_MINUTES, ScoringContext, compatibility
 from .types import (
     Block,
+    Compatibility,
     DroppedLock,
     Ingredient,
     LockProblem,
@@ -23,6 +28,7 @@ from .types import (
     ScoreItem,
     Unmatched,
     UnmatchedReason,
+    Weights,
 )
 
 CATEGORY_LABELS = {
@@ -101,74 +107,234 @@ def _count(n: int) -> str:
     return COUNT_WORDS[n] if n < len(COUNT_WORDS) else str(n)
 
 
-def reason_text(item: ScoreItem, names: Names | None = None) -> str:
-    """One reason in plain words, addressed to the mentee."""
+Reader = Literal["mentee", "mentor", "hr"]
+READERS: tuple[Reader, ...] = ("mentee", "mentor", "hr")
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """Who reads a sentence and what the two people are called in it.
+
+    The mentee reads about the mentor, the mentor about the mentee, HR about both. Sentences use first names,
+    never pronouns: we do not guess anyone's gender. Without a name the mentee's sentences leave the subject
+    out ("offers Python, ...", shown under the mentor's name) and the others say "the mentee"/"the mentor".
+    """
+
+    reader: Reader = "mentee"
+    mentee: str = ""
+    mentor: str = ""
+
+    @property
+    def mentee_name(self) -> str:
+        return self.mentee or "the mentee"
+
+    @property
+    def mentor_name(self) -> str:
+        return self.mentor or "the mentor"
+
+    def about_mentor(self, phrase: str, *, verb: str = "") -> str:
+        """The mentee's sentence about the mentor: 'Ada offers ...', 'Ada is ...', or the bare phrase."""
+        if not self.mentor:
+            return phrase
+        return f"{self.mentor} {verb + ' ' if verb else ''}{phrase}"
+
+
+def reason_text(item: ScoreItem, names: Names | None = None, voice: Voice | None = None) -> str:
+    """One reason in plain words, for the reader ``voice`` names (the mentee by default)."""
     names = names or Names()
+    voice = voice or Voice()
     match item.ingredient:
         case Ingredient.SKILL:
-            text = f"offers {_listing([names.skill(s) for s in item.skills])}, which you want to grow in"
-            return text + (", and few mentors here do" if item.rare else "")
+            skills = _listing([names.skill(s) for s in item.skills])
+            rare = ", and few mentors here do" if item.rare else ""
+            if voice.reader == "mentor":
+                return f"{voice.mentee_name} wants to grow in {skills}, which you offer" + rare
+            if voice.reader == "hr":
+                return f"{voice.mentee_name} wants to grow in {skills}, which {voice.mentor_name} offers" + rare
+            return voice.about_mentor(f"offers {skills}, which you want to grow in") + rare
         case Ingredient.CATEGORY:
             labels = _listing([names.category(c) for c in item.categories])
-            return f"can help with {labels}, " + (
-                "one of your goals" if len(item.categories) == 1 else f"{_count(len(item.categories))} of your goals"
-            )
+            n = len(item.categories)
+            if voice.reader == "mentor":
+                goals = "a goal" if n == 1 else f"{_count(n)} goals"
+                return f"you can help with {labels}, {goals} of {voice.mentee_name}'s"
+            if voice.reader == "hr":
+                goals = "one" if n == 1 else _count(n)
+                return f"{voice.mentor_name} can help with {labels}, {goals} of {voice.mentee_name}'s goals"
+            goals = "one of your goals" if n == 1 else f"{_count(n)} of your goals"
+            return voice.about_mentor(f"can help with {labels}, {goals}")
         case Ingredient.SENIORITY:
-            return _seniority_reason(item)
+            return _seniority_reason(item, voice)
         case Ingredient.TIME_ZONE:
-            if item.minutes >= WORKDAY_MINUTES:
-                return "works the same hours as you"
-            return f"{_hours(item.minutes)} of shared working time"
+            full_week = item.minutes >= FULL_WEEK_MINUTES
+            shared = f"{_hours(item.minutes)} of shared working time a week"
+            if voice.reader == "mentor":
+                if full_week:
+                    return f"{voice.mentee_name} works the same hours as you"
+                return f"{shared} with {voice.mentee_name}"
+            if voice.reader == "hr":
+                if full_week:
+                    return f"{voice.mentee_name} and {voice.mentor_name} work the same hours"
+                return shared
+            if full_week:
+                return voice.about_mentor("works the same hours as you")
+            return shared
         case Ingredient.LANGUAGE:
-            return f"you both speak {_listing([names.language(code) for code in item.languages])}"
+            languages = _listing([names.language(code) for code in item.languages])
+            return f"both speak {languages}" if voice.reader == "hr" else f"you both speak {languages}"
         case Ingredient.OUTSIDE_TEAM:
-            return "outside your team, as you asked"
+            if voice.reader == "mentor":
+                return f"{voice.mentee_name} asked for someone from another team, and you are"
+            if voice.reader == "hr":
+                return f"{voice.mentor_name} is outside {voice.mentee_name}'s team, as {voice.mentee_name} asked"
+            return voice.about_mentor("outside your team, as you asked", verb="is")
         case Ingredient.WISH:
             rank = ORDINALS[item.rank - 1] if 0 < item.rank <= len(ORDINALS) else str(item.rank)
-            return f"your {rank} choice"
+            if voice.reader == "mentor":
+                return f"you are {voice.mentee_name}'s {rank} choice"
+            if voice.reader == "hr":
+                return f"{voice.mentor_name} is {voice.mentee_name}'s {rank} choice"
+            return voice.about_mentor(f"your {rank} choice", verb="is")
     return str(item.ingredient)
 
 
-def _seniority_reason(item: ScoreItem) -> str:
-    levels = abs(item.levels)
-    plural = "level" if levels == 1 else "levels"
+def _levels(n: int) -> str:
+    return f"{n} level" + ("" if n == 1 else "s")
+
+
+def _seniority_reason(item: ScoreItem, voice: Voice) -> str:
+    """``item.levels`` is the mentor's seniority minus the mentee's."""
+    gap = _levels(abs(item.levels))
+    mentee, mentor = voice.mentee_name, voice.mentor_name
     if item.kind == "reverse":
         if item.levels == 0:
-            return "at your own level"
-        return f"{levels} {plural} junior to you, with a fresh view from closer to the front line"
+            return {
+                "mentor": f"{mentee} is at your own level",
+                "hr": f"{mentor} and {mentee} are at the same level",
+            }.get(voice.reader) or voice.about_mentor("at your own level", verb="is")
+        return {
+            "mentor": f"{mentee} is {gap} senior to you and gets a fresh view from closer to the front line",
+            "hr": f"{mentor} is {gap} junior to {mentee}, with a fresh view from closer to the front line",
+        }.get(voice.reader) or voice.about_mentor(
+            f"{gap} junior to you, with a fresh view from closer to the front line", verb="is"
+        )
     if item.levels == 0:
-        return "at your own level, a peer who has been there"
+        return {
+            "mentor": f"{mentee} is at your own level, and you have been where {mentee} is",
+            "hr": f"{mentor} and {mentee} are at the same level: a peer who has been there",
+        }.get(voice.reader) or voice.about_mentor("at your own level, a peer who has been there", verb="is")
     if item.kind == "sponsorship":
-        return f"{levels} {plural} above you, senior enough to open doors"
-    if levels >= 6:
-        return f"{levels} {plural} more senior than you, a wide gap"
-    return f"{levels} {plural} more senior than you"
+        return {
+            "mentor": f"{mentee} is {gap} below you, so your standing can open doors",
+            "hr": f"{mentor} is {gap} above {mentee}, senior enough to open doors",
+        }.get(voice.reader) or voice.about_mentor(f"{gap} above you, senior enough to open doors", verb="is")
+    wide = ", a wide gap" if abs(item.levels) >= 6 else ""
+    return {
+        "mentor": f"{mentee} is {gap} junior to you{wide}",
+        "hr": f"{mentor} is {gap} more senior than {mentee}{wide}",
+    }.get(voice.reader) or voice.about_mentor(f"{gap} more senior than you{wide}", verb="is")
 
 
-def penalty_text(item: ScoreItem, names: Names | None = None) -> str:
-    """What speaks against the pair, addressed to the mentee."""
+def penalty_text(item: ScoreItem, names: Names | None = None, voice: Voice | None = None) -> str:
+    """What speaks against the pair, for the reader ``voice`` names (the mentee by default)."""
+    voice = voice or Voice()
+    mentee, mentor, reader = voice.mentee_name, voice.mentor_name, voice.reader
     match item.ingredient:
         case Ingredient.SKILL:
-            return "offers none of the areas you want to grow in"
+            if reader == "mentor":
+                return f"you offer none of the areas {mentee} wants to grow in"
+            if reader == "hr":
+                return f"{mentor} offers none of the areas {mentee} wants to grow in"
+            return voice.about_mentor("offers none of the areas you want to grow in")
         case Ingredient.CATEGORY:
-            return "cannot help with your goal categories"
+            if reader == "mentor":
+                return f"you cannot help with {mentee}'s goal categories"
+            if reader == "hr":
+                return f"{mentor} cannot help with {mentee}'s goal categories"
+            return voice.about_mentor("cannot help with your goal categories")
         case Ingredient.SENIORITY:
             if item.kind == "reverse":
-                return "more senior than you, which turns reverse mentoring on its head"
+                return {
+                    "mentor": f"you are more senior than {mentee}, which turns reverse mentoring on its head",
+                    "hr": f"{mentor} is more senior than {mentee}, which turns reverse mentoring on its head",
+                }.get(reader) or voice.about_mentor(
+                    "more senior than you, which turns reverse mentoring on its head", verb="is"
+                )
             if item.kind == "sponsorship":
-                return "not senior enough to sponsor you"
-            return "less senior than you"
+                return {
+                    "mentor": f"you are not senior enough to sponsor {mentee}",
+                    "hr": f"{mentor} is not senior enough to sponsor {mentee}",
+                }.get(reader) or voice.about_mentor("not senior enough to sponsor you", verb="is")
+            return {
+                "mentor": f"{mentee} is more senior than you",
+                "hr": f"{mentor} is less senior than {mentee}",
+            }.get(reader) or voice.about_mentor("less senior than you", verb="is")
         case Ingredient.TIME_ZONE:
+            with_whom = f" with {mentee}" if reader == "mentor" else ""
             if item.minutes < 0:
-                return "an unknown time zone, so shared hours are unclear"
+                return "an unknown time zone, so shared working hours are unclear"
             if item.minutes == 0:
-                return "no working hours in common"
-            return f"only {_hours(item.minutes)} of shared working time"
+                return f"no working hours in common{with_whom}"
+            return f"only {_hours(item.minutes)} of shared working time a week{with_whom}"
         case Ingredient.LANGUAGE:
-            return "no shared language"
+            return f"no shared language with {mentee}" if reader == "mentor" else "no shared language"
         case Ingredient.OUTSIDE_TEAM:
-            return "in your own team, though you asked for someone outside it"
+            if reader == "mentor":
+                return f"{mentee} asked for someone from another team, and you work in the same one"
+            if reader == "hr":
+                return f"{mentor} is in {mentee}'s own team, though {mentee} asked for someone outside it"
+            return voice.about_mentor("in your own team, though you asked for someone outside it", verb="is")
     return str(item.ingredient)
+
+
+def sides(result: Compatibility) -> tuple[tuple[ScoreItem, ...], tuple[ScoreItem, ...]]:
+    """The pluses and minuses to show, no ingredient on both sides.
+
+    Scoring gives a little for a short overlap of working hours and also warns about it; shown as both
+    "1.5 hours of shared working time" and "only 1.5 hours ..." it reads as a contradiction. Where an
+    ingredient is a minus it is shown as a minus only: the warning is what the reader needs.
+    """
+    against = {item.ingredient for item in result.penalties}
+    return tuple(item for item in result.reasons if item.ingredient not in against), result.penalties
+
+
+# -- the score on a named scale ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreBand:
+    value: int  # 0..100
+    label: str
+    meaning: str
+
+
+# (lowest value, label, what it means); the same scale on every page that shows a score.
+BANDS: tuple[tuple[int, str, str], ...] = (
+    (75, "Strong match", "Fits on most of what matching weighs; pairs like this tend to get going easily."),
+    (50, "Good match", "Fits on several points; the minuses listed say where it does not."),
+    (25, "Fair match", "Fits on a few points only; read the minuses before going ahead."),
+    (0, "Weak match", "Little in common on what matching weighs; another pairing may serve better."),
+)
+
+
+def full_marks(weights: Weights | None = None) -> float:
+    """Points of a pair that is a 100: one growth area of middling rarity, one goal category, the ideal
+    seniority gap, a full working day and a language in common. Wishes and the outside-team bonus can
+    lift a pair above it; the scale stops at 100."""
+    w = weights or Weights()
+    return w.skill * 1.5 + w.category + w.seniority + w.time_zone + w.language
+
+
+def score_band(score: float, weights: Weights | None = None) -> ScoreBand:
+    """The engine's points on the 0-100 scale, with the band's name and one sentence of what it means."""
+    top = full_marks(weights)
+    points = score if math.isfinite(score) else 0.0
+    share = 0.0 if top <= 0 else max(0.0, min(1.0, points / top))  # clamp first: huge inputs never overflow
+    value = round(100 * share)
+    for lowest, label, meaning in BANDS:
+        if value >= lowest:
+            return ScoreBand(value, label, meaning)
+    return ScoreBand(value, BANDS[-1][1], BANDS[-1][2])  # pragma: no cover - the last band starts at 0
 
 
 def block_text(block: Block, sponsor_min_gap: int = 2) -> str:
@@ -210,12 +376,13 @@ def explain_pair(
 ) -> Explanation:
     """The pair's score, its ``top`` strongest reasons and every penalty, in plain words."""
     result = compatibility(mentee, mentor, context)
+    pluses, minuses = sides(result)
     return Explanation(
         mentee_id=mentee.id,
         mentor_id=mentor.id,
         score=result.score,
-        reasons=tuple(reason_text(item, names) for item in result.reasons[:top]),
-        penalties=tuple(penalty_text(item, names) for item in result.penalties),
+        reasons=tuple(reason_text(item, names) for item in pluses[:top]),
+        penalties=tuple(penalty_text(item, names) for item in minuses),
     )
 
 

@@ -22,8 +22,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from .constraints import external_allowed
-from .scoring import MAX_GAP, ScoringContext, shared_minutes, wish_rank
+from .scoring import MAX_GAP, ScoringContext, wish_rank
 from .types import MatchingProblem, Mentee, Mentor
+from .weekly import overlap_minutes
 
 POPULAR_SHARE = 1 / 16  # skills offered by at least this share of mentors are folded into a table
 MAX_TABLE_BYTES = 16 << 20  # combined tables bigger than this stay split, one lookup per attribute
@@ -182,11 +183,11 @@ class PairScorer:
                 return np.zeros(m, dtype=np.int64)
             return np.where((departments != department) & (departments != ""), ctx.outside_points, 0)
 
-        mentor_zones, zone_keys = _codes([ctx.offset(t.time_zone) for t in mentors])
+        mentor_weeks, week_keys = _codes([ctx.week_of(t) for t in mentors])
 
-        def zone_row(offset: Hashable) -> np.ndarray:
-            points = [ctx.time_zone_value(shared_minutes(offset, o)) for o in zone_keys]  # type: ignore[arg-type]
-            return np.array(points, dtype=np.int64)[mentor_zones] if m else np.zeros(0, dtype=np.int64)
+        def zone_row(week: Hashable) -> np.ndarray:
+            points = [ctx.time_zone_value(overlap_minutes(week, w)) for w in week_keys]  # type: ignore[arg-type]
+            return np.array(points, dtype=np.int64)[mentor_weeks] if m else np.zeros(0, dtype=np.int64)
 
         popular_points = np.zeros((len(popular), m), dtype=np.int64)
         for j, t in enumerate(mentors):
@@ -201,7 +202,7 @@ class PairScorer:
             [(t.seniority, t.is_external, t.open_to_external) for t in mentees], seniority_row, m, dtype
         )
         outside = _lookup([t.department if t.prefers_outside_team else "" for t in mentees], outside_row, m, dtype)
-        zones = _lookup([ctx.offset(t.time_zone) for t in mentees], zone_row, m, dtype)
+        zones = _lookup([ctx.week_of(t) for t in mentees], zone_row, m, dtype)
         languages = _lookup(
             [t.languages for t in mentees],
             _membership([t.languages for t in mentors], ctx.language_points, True),

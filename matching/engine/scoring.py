@@ -14,10 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .types import Compatibility, Ingredient, Kind, Mentee, Mentor, ProgramSettings, ScoreItem, Weights
+from .weekly import UtcWeek, overlap_minutes, utc_week
 
 SCALE = 100  # points are stored as whole hundredths: finer than anyone can tell apart, small enough for int16
 WORKDAY_MINUTES = 8 * 60  # 09:00-17:00 local
-SHORT_OVERLAP_MINUTES = 2 * 60  # less than this is worth a penalty line
+# Shared working time is counted over a week of both people's hours: a full working week in common (five
+# days of eight hours) earns the whole weight, and less than two hours a day on average is worth a penalty line.
+FULL_WEEK_MINUTES = 5 * WORKDAY_MINUTES
+SHORT_OVERLAP_MINUTES = 5 * 2 * 60
 MAX_WISHES = 5
 MAX_GAP = 16  # seniority gaps are clamped to +-MAX_GAP before the table lookup
 RARE_FACTOR = 2.0  # a skill this rare (offered by a tenth of mentors or fewer) is called rare
@@ -94,7 +98,7 @@ class ScoringContext:
     skill_points: Mapping[int, int]  # hundredths per shared skill, rarity included
     rare_skills: frozenset[int]
     default_skill_points: int  # for a skill no mentor offers (cannot be shared, kept for completeness)
-    zone_offsets: Mapping[str, int | None]
+    weeks: Mapping[tuple[str, tuple[tuple[int, int, int], ...] | None], UtcWeek | None]
     seniority_points: Mapping[int, int | None]  # by effective gap; None = not allowed
     category_points: int
     language_points: int
@@ -116,14 +120,14 @@ class ScoringContext:
             skill_points[skill] = _scaled(weights.skill * factor)
             if factor >= RARE_FACTOR:
                 rare.add(skill)
-        zones = {m.time_zone for m in mentors} | {m.time_zone for m in mentees}
-        offsets = {zone: utc_offset_minutes(zone, settings.reference_date) for zone in zones}
+        keys = {(m.time_zone, m.hours) for m in mentors} | {(m.time_zone, m.hours) for m in mentees}
+        weeks = {key: utc_week(key[1], key[0], settings.reference_date) for key in keys}
         return cls(
             settings=settings,
             skill_points=skill_points,
             rare_skills=frozenset(rare),
             default_skill_points=_scaled(weights.skill * rarity_factor(0, pool)),
-            zone_offsets=offsets,
+            weeks=weeks,
             seniority_points=_seniority_table(settings),
             category_points=_scaled(weights.category),
             language_points=_scaled(weights.language),
@@ -136,16 +140,19 @@ class ScoringContext:
     def weights(self) -> Weights:
         return self.settings.weights
 
-    def offset(self, zone: str) -> int | None:
-        if zone not in self.zone_offsets:
-            return utc_offset_minutes(zone, self.settings.reference_date)
-        return self.zone_offsets[zone]
+    def week_of(self, person: Mentee | Mentor) -> UtcWeek | None:
+        """The person's working hours on the weekly UTC ruler; None when their zone is unknown."""
+        key = (person.time_zone, person.hours)
+        if key not in self.weeks:
+            return utc_week(person.hours, person.time_zone, self.settings.reference_date)
+        return self.weeks[key]
 
     def skill_value(self, skill: int) -> int:
         return self.skill_points.get(skill, self.default_skill_points)
 
     def time_zone_value(self, minutes: int) -> int:
-        return round(self.time_zone_points * minutes / WORKDAY_MINUTES)
+        """Points for ``minutes`` of shared working time a week, the whole weight at a full week."""
+        return round(self.time_zone_points * min(minutes, FULL_WEEK_MINUTES) / FULL_WEEK_MINUTES)
 
 
 def _skill_supply(settings: ProgramSettings, mentors: list[Mentor]) -> tuple[dict[int, int], int]:
@@ -208,13 +215,13 @@ def compatibility(mentee: Mentee, mentor: Mentor, context: ScoringContext) -> Co
     elif seniority := context.seniority_points[gap] or 0:
         add(seniority, Ingredient.SENIORITY, levels=levels)
 
-    mentee_offset, mentor_offset = context.offset(mentee.time_zone), context.offset(mentor.time_zone)
-    minutes = shared_minutes(mentee_offset, mentor_offset)
+    mentee_week, mentor_week = context.week_of(mentee), context.week_of(mentor)
+    minutes = overlap_minutes(mentee_week, mentor_week)
     zone_points = context.time_zone_value(minutes)
     if zone_points > 0:
         add(zone_points, Ingredient.TIME_ZONE, minutes=minutes)
     if minutes < SHORT_OVERLAP_MINUTES:
-        unknown = mentee_offset is None or mentor_offset is None
+        unknown = mentee_week is None or mentor_week is None
         penalties.append(ScoreItem(Ingredient.TIME_ZONE, 0.0, minutes=-1 if unknown else minutes, kind=kind))
 
     shared_languages = sorted(mentee.languages & mentor.languages)

@@ -27,6 +27,8 @@ class Mentee:
     manager_chain: frozenset[int] = frozenset()  # user ids of the manager and everyone above them
     seniority: int = 1  # 1..8, larger is more senior
     time_zone: str = "UTC"  # IANA name
+    # Working hours on their own clock, (weekday 0 = Monday, start, end) in minutes; None = 09:00-17:00 weekdays.
+    hours: tuple[tuple[int, int, int], ...] | None = None
     languages: frozenset[str] = frozenset()  # ISO 639 codes
     growth_areas: frozenset[int] = frozenset()  # skill ids
     goal_categories: frozenset[str] = frozenset()
@@ -46,6 +48,7 @@ class Mentor:
     department: str = ""
     seniority: int = 1
     time_zone: str = "UTC"
+    hours: tuple[tuple[int, int, int], ...] | None = None  # as for Mentee
     languages: frozenset[str] = frozenset()
     skills: frozenset[int] = frozenset()  # skill ids they offer
     categories: frozenset[str] = frozenset()  # goal categories they can help with
@@ -64,7 +67,7 @@ class Weights:
     skill: float = 3.0  # per shared growth area, times its rarity factor (1 for a common skill, up to 3)
     category: float = 1.0  # per goal category the mentor can help with
     seniority: float = 2.0  # at the ideal gap
-    time_zone: float = 2.0  # at a full working day (8 hours) in common
+    time_zone: float = 2.0  # at a full working week (5 days of 8 hours) of shared working time
     language: float = 2.0  # for at least one shared language
     outside_team: float = 1.5  # when the mentee asked for someone from another team and gets one
     wish: float = 5.0  # for the mentee's first wish; the fifth is worth a fifth of that
@@ -137,7 +140,7 @@ class ScoreItem:
 
     Only the fields that make sense for ``ingredient`` are filled in: ``skills`` for a skill, ``categories``
     for a category, ``levels`` (the mentor's seniority minus the mentee's) for seniority, ``minutes`` of shared
-    working time for a time zone, ``rank`` for a wish.
+    working time a week for a time zone, ``rank`` for a wish.
     """
 
     ingredient: Ingredient

@@ -52,6 +52,13 @@ ZONES = ("UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Asia/Tokyo
 LANGUAGES = ("en", "es", "de")
 CATEGORIES = ("skills", "career", "culture")
 DEPARTMENTS = ("", "sales", "engineering")
+# Saved working hours: the default, early birds, a split Tuesday, and every day round the clock.
+HOURS = (
+    None,
+    tuple((d, 7 * 60, 15 * 60) for d in range(5)),
+    ((1, 8 * 60, 12 * 60), (1, 14 * 60, 18 * 60)),
+    tuple((d, 0, 1440) for d in range(7)),
+)
 
 
 @st.composite
@@ -71,6 +78,7 @@ def problems(
             "department": draw(st.sampled_from(DEPARTMENTS)),
             "seniority": draw(st.integers(1, 8)),
             "time_zone": draw(st.sampled_from(ZONES)),
+            "hours": draw(st.sampled_from(HOURS)),
             "languages": draw(st.frozensets(st.sampled_from(LANGUAGES), max_size=2)),
         }
 
@@ -213,8 +221,9 @@ def test_time_zones_share_working_hours() -> None:
     t = mentor(time_zone="Europe/London")
     result = compatibility(mentee(time_zone="America/New_York"), t, context_for(t))
     (zone,) = items(result, Ingredient.TIME_ZONE)
-    assert zone.minutes == 3 * 60
-    assert reason_text(zone) == "3 hours of shared working time"
+    # Three hours on each of the five weekdays.
+    assert zone.minutes == 5 * 3 * 60
+    assert reason_text(zone) == "15 hours of shared working time a week"
     assert zone.points == pytest.approx(Weights().time_zone * 3 / 8)
 
 
@@ -242,8 +251,29 @@ def test_the_reference_date_decides_daylight_saving() -> None:
     s = mentee(time_zone="America/New_York")
     winter = items(compatibility(s, t, context_for(t, reference_date=datetime.date(2025, 1, 15))), Ingredient.TIME_ZONE)
     spring = items(compatibility(s, t, context_for(t, reference_date=datetime.date(2025, 3, 20))), Ingredient.TIME_ZONE)
-    assert winter[0].minutes == 2 * 60
-    assert spring[0].minutes == 3 * 60
+    assert winter[0].minutes == 5 * 2 * 60
+    assert spring[0].minutes == 5 * 3 * 60
+
+
+def test_saved_working_hours_decide_the_shared_time() -> None:
+    # A Londoner who works 12:00-20:00 shares six hours a day with New York's 09:00-17:00 in January.
+    t = mentor(time_zone="Europe/London", hours=tuple((d, 12 * 60, 20 * 60) for d in range(5)))
+    (zone,) = items(compatibility(mentee(time_zone="America/New_York"), t, context_for(t)), Ingredient.TIME_ZONE)
+    assert zone.minutes == 5 * 6 * 60
+    # Someone free on Tuesdays only shares Tuesday.
+    tuesday = mentee(time_zone="Europe/London", hours=((1, 9 * 60, 17 * 60),))
+    (zone,) = items(compatibility(tuesday, t, context_for(t)), Ingredient.TIME_ZONE)
+    assert zone.minutes == 5 * 60
+    assert penalty_text(items(compatibility(tuesday, t, context_for(t)), Ingredient.TIME_ZONE, penalties=True)[0]) == (
+        "only 5 hours of shared working time a week"
+    )
+
+
+def test_weeks_wrap_around_the_date_line() -> None:
+    # Auckland's Tuesday to Friday meet Honolulu's Monday to Thursday for seven hours each (23 hours apart).
+    t = mentor(time_zone="Pacific/Auckland")
+    (zone,) = items(compatibility(mentee(time_zone="Pacific/Honolulu"), t, context_for(t)), Ingredient.TIME_ZONE)
+    assert zone.minutes == 4 * 7 * 60
 
 
 def test_far_apart_or_unknown_zones_are_penalties() -> None:

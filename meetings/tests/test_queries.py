@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -139,10 +140,11 @@ def test_the_home_page_costs_the_same_however_many_items_and_meetings(
 
 
 def test_the_meeting_page_costs_the_same_however_many_topics_and_items(
-    busy: Callable[[int], None], relationship: Relationship
+    busy: Callable[[int], None], relationship: Relationship, clock: time_machine.Coordinates
 ) -> None:
     meeting = Meeting.objects.filter(relationship=relationship, series__isnull=False).order_by("start").first()
     assert meeting is not None
+    clock.move_to(meeting.start)  # the wrap-up opens once the meeting has started
     client = client_for(relationship.mentor)
     busy(1)
     few = count_queries(get_ok(client, meeting.get_absolute_url()))

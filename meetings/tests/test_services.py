@@ -581,11 +581,14 @@ def test_each_person_keeps_their_own_private_note_and_feedback(
     assert not MeetingPrivateNote.objects.filter(author=relationship.mentee).exists()  # cleared when emptied
 
 
-def test_a_meeting_that_has_not_started_cannot_have_been_held(meeting: Meeting, relationship: Relationship) -> None:
+@pytest.mark.parametrize("status", [Meeting.Status.HELD, Meeting.Status.CANCELLED])
+def test_a_meeting_that_has_not_started_cannot_be_wrapped_up(
+    meeting: Meeting, relationship: Relationship, status: str
+) -> None:
     with pytest.raises(services.MeetingError) as refused:
-        services.meeting_wrap_up(meeting=meeting, side="mentee", actor=relationship.mentee, data=wrap())
+        services.meeting_wrap_up(meeting=meeting, side="mentee", actor=relationship.mentee, data=wrap(status=status))
 
-    assert refused.value.field == "status"
+    assert refused.value.field == "status" and "has not started yet" in str(refused.value)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.SCHEDULED
 
@@ -622,8 +625,9 @@ def test_no_email_without_a_thank_you(
 
 
 def test_cancelling_an_occurrence_in_the_wrap_up_marks_it_for_calendars(
-    meeting: Meeting, relationship: Relationship
+    meeting: Meeting, relationship: Relationship, clock: time_machine.Coordinates
 ) -> None:
+    clock.move_to(meeting.start)
     services.meeting_wrap_up(
         meeting=meeting, side="mentee", actor=relationship.mentee, data=wrap(status=Meeting.Status.CANCELLED)
     )
@@ -632,8 +636,11 @@ def test_cancelling_an_occurrence_in_the_wrap_up_marks_it_for_calendars(
     assert meeting.status == Meeting.Status.CANCELLED and meeting.is_override and meeting.sequence == 1
 
 
-def test_cancelling_a_one_off_in_the_wrap_up_raises_its_sequence(relationship: Relationship) -> None:
+def test_cancelling_a_one_off_in_the_wrap_up_raises_its_sequence(
+    relationship: Relationship, clock: time_machine.Coordinates
+) -> None:
     meeting = schedule_once(relationship, DT(2027, 1, 20, 10, 0))
+    clock.move_to(meeting.start)
 
     services.meeting_wrap_up(
         meeting=meeting, side="mentee", actor=relationship.mentee, data=wrap(status=Meeting.Status.CANCELLED)

@@ -72,6 +72,7 @@ class World:
     mentee_topic: AgendaItem
     item: ActionItem
     people: dict[str, User]
+    started: Meeting | None = None  # began half an hour before NOW: the one a wrap-up is for
 
 
 def build_world(people: dict[str, User], relationship: Relationship) -> World:
@@ -89,7 +90,8 @@ def build_world(people: dict[str, User], relationship: Relationship) -> World:
         owner=relationship.mentee,
         due_on=datetime.date(2027, 2, 1),
     )
-    return World(relationship, series, occurrence, one_off, topic, item, people)
+    started = schedule_once(relationship, DT(2027, 1, 4, 8, 30))  # Berlin time: 07:30 UTC, 30 minutes ago
+    return World(relationship, series, occurrence, one_off, topic, item, people, started)
 
 
 @pytest.fixture
@@ -124,10 +126,8 @@ ENDPOINTS = [
     Endpoint("agenda_change", "post", lambda w: [w.mentee_topic.pk, "extra"]),
     Endpoint("agenda_change", "post", lambda w: [w.mentee_topic.pk, "down"]),
     Endpoint("agenda_change", "post", lambda w: [w.mentee_topic.pk, "delete"], mentee_only=True),
-    Endpoint("wrap_up", "get", lambda w: [w.occurrence.pk]),
-    Endpoint(
-        "wrap_up", "post", lambda w: [w.one_off.pk], lambda w: wrap_up_form(status="cancelled", shared_notes="Hi")
-    ),
+    Endpoint("wrap_up", "get", lambda w: [w.started.pk]),
+    Endpoint("wrap_up", "post", lambda w: [w.started.pk], lambda w: wrap_up_form(status="held", shared_notes="Hi")),
     Endpoint("action_item_add", "post", lambda w: [w.relationship.pk], lambda w: action_item_form(w.relationship)),
     Endpoint(
         "action_item_add",
@@ -579,13 +579,19 @@ def test_the_home_page_lists_upcoming_meetings_in_my_zone(world: World) -> None:
 
 
 JOIN = re.compile(r'<a class="btn[^"]*" href="https://acme\.zoom\.us/j/1234567890"[^>]*>Join</a>')
+PROMINENT_JOIN = re.compile(
+    r'<a class="btn btn-primary btn-lg" id="join-button" href="https://acme\.zoom\.us/j/1234567890"'
+)
+SECONDARY_JOIN = re.compile(
+    r'<a class="btn btn-outline-primary" id="join-button" href="https://acme\.zoom\.us/j/1234567890"'
+)
 
 
 @pytest.mark.parametrize(
     ("moment", "visible"),
     [
-        (DT(2027, 1, 11, 8, 14, tzinfo=UTC), False),  # 16 minutes before
-        (DT(2027, 1, 11, 8, 15, tzinfo=UTC), True),  # 15 minutes before
+        (DT(2027, 1, 11, 8, 19, tzinfo=UTC), False),  # 11 minutes before
+        (DT(2027, 1, 11, 8, 20, tzinfo=UTC), True),  # 10 minutes before
         (DT(2027, 1, 11, 8, 45, tzinfo=UTC), True),
         (DT(2027, 1, 11, 9, 15, tzinfo=UTC), True),  # the last minute
         (DT(2027, 1, 11, 9, 16, tzinfo=UTC), False),
@@ -601,7 +607,10 @@ def test_the_join_button_shows_only_near_the_meeting(
     panel = client.get(world.relationship.get_absolute_url()).content.decode()
     home = client.get("/").content.decode()
 
-    assert bool(JOIN.search(detail)) is visible
+    # The meeting page always offers the link; the Join button stands out from 10 minutes before to the end.
+    assert bool(PROMINENT_JOIN.search(detail)) is visible
+    assert bool(SECONDARY_JOIN.search(detail)) is not visible
+    assert "https://acme.zoom.us/j/1234567890</a>" in detail
     assert bool(JOIN.search(panel)) is visible
     assert bool(JOIN.search(home)) is visible
 
@@ -631,7 +640,7 @@ def test_an_other_link_gets_a_join_button_with_its_host_beside_it(
 
     for path in (meeting.get_absolute_url(), relationship.get_absolute_url(), "/"):
         page = text_of(client.get(path))
-        assert (f'href="{location}"' in page and ">Join</a>" in page) is button, path
+        assert (f'href="{location}"' in page and ">Join<" in page) is button, path
         assert (f"on {host}</span>" in page) is button, path
 
 
@@ -664,7 +673,7 @@ def test_the_meeting_page_brings_agenda_items_goals_and_an_icebreaker(world: Wor
     page = text_of(response)
 
     assert page.index("Hiring plans") < page.index("My topic")  # extra time goes first
-    assert "needs extra time" in page
+    assert "needs more time: discussed first" in page
     assert "Read the guide" in page and "Lead a project" in page
     assert response.context["icebreaker"] in page
 
@@ -776,7 +785,10 @@ def test_the_program_team_cannot_read_meetings_through_the_django_admin_either(
     assert response.status_code == 404  # the Django admin is for operators only (issue 12)
 
 
-def test_the_wrap_up_page_names_the_next_meeting_in_my_zone(world: World, mentee: User, mentor: User) -> None:
+def test_the_wrap_up_page_names_the_next_meeting_in_my_zone(
+    world: World, mentee: User, mentor: User, clock: time_machine.Coordinates
+) -> None:
+    clock.move_to(world.occurrence.start)
     url = reverse("meetings:wrap_up", args=[world.occurrence.pk])
 
     assert "Your next meeting is on Monday 18 January 2027, 09:30 (Europe/Berlin)." in text_of(
@@ -805,11 +817,17 @@ def test_a_bad_wrap_up_is_a_form_error(
     assert world.occurrence.status == "scheduled" and not MeetingFeedback.objects.exists()
 
 
-def test_a_meeting_in_the_future_cannot_be_marked_held(world: World, mentee: User) -> None:
-    response = client_for(mentee).post(reverse("meetings:wrap_up", args=[world.occurrence.pk]), wrap_up_form())
-
-    assert response.status_code == 200
-    assert "has not started yet" in " ".join(form_errors(response)["status"])
+def test_a_meeting_in_the_future_cannot_be_wrapped_up_yet(world: World, mentee: User) -> None:
+    url = reverse("meetings:wrap_up", args=[world.occurrence.pk])
+    for response in (
+        client_for(mentee).get(url, follow=True),
+        client_for(mentee).post(url, wrap_up_form(status="cancelled"), follow=True),
+    ):
+        assert response.redirect_chain == [(world.occurrence.get_absolute_url(), 302)]
+        assert "has not started yet: you can wrap it up from Monday 11 January 2027, 09:30 on." in text_of(response)
+    world.occurrence.refresh_from_db()
+    assert world.occurrence.status == "scheduled" and world.occurrence.wrapped_up_at is None
+    assert "/wrap-up/" not in text_of(client_for(mentee).get(world.occurrence.get_absolute_url()))
 
 
 # -- action items --------------------------------------------------------------------------------------------------

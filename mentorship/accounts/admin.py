@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mentorship.accounts.models import DeletionRequest, FormSubmission, Profile, Skill, User
+from mentorship.accounts.models import DeletionRequest, FormSubmission, Profile, Skill, User, WorkingHours
 from mentorship.accounts.roles import PROGRAM_ADMIN_GROUP, grant_program_admin, revoke_program_admin
 
 
@@ -116,3 +116,12 @@ class FormSubmissionAdmin(admin.ModelAdmin):
     list_display = ["user", "token", "created_at"]
     search_fields = ["user__email"]
     readonly_fields = ["user", "token", "created_at"]
+
+
+# Weekly availability: operators may look it up when someone reports odd proposals; people edit it themselves.
+@admin.register(WorkingHours)
+class WorkingHoursAdmin(admin.ModelAdmin):
+    list_display = ["user", "weekday", "start_minute", "end_minute"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]

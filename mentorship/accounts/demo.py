@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
+from mentorship.accounts.hours import DayHours
 from mentorship.accounts.models import Profile, Seniority, User
 from mentorship.accounts.roles import grant_program_admin
-from mentorship.accounts.services import skills_from_names
+from mentorship.accounts.services import skills_from_names, working_hours_save
 
 DEMO_PASSWORD = "mentorship-demo"
 
@@ -206,6 +207,22 @@ PEOPLE = [
 ]
 
 
+def _days(days: range | tuple[int, ...], start: int, end: int) -> tuple[DayHours, ...]:
+    return tuple(DayHours(day, start * 60, end * 60) for day in days)
+
+
+# The demo people's weeks, handed out in turn: office hours, early birds, late starters, a four-day week and a
+# part-time week, so the scheduling assistant has real overlaps (and near misses) to find across the zones.
+WEEKS = [
+    _days(range(5), 9, 17),
+    _days(range(5), 8, 16),
+    _days(range(5), 11, 19),
+    _days(range(4), 9, 18),
+    _days((1, 2, 3), 10, 16),
+    _days(range(5), 7, 15),
+]
+
+
 @transaction.atomic
 def seed_people() -> list[tuple[DemoPerson, User]]:
     """Create or refresh the demo people; running it again changes nothing that is already right."""
@@ -241,4 +258,6 @@ def seed_people() -> list[tuple[DemoPerson, User]]:
         profile.growth_areas.set(skills_from_names(names=person.grows, vetted=True))
         if person.role == "HR admin":
             grant_program_admin(user)
+    for index, (_person, user) in enumerate(seeded):
+        working_hours_save(user=user, ranges=WEEKS[index % len(WEEKS)])
     return seeded

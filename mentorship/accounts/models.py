@@ -269,3 +269,30 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"Form submission {self.token}"
+
+
+class WorkingHours(models.Model):
+    """One stretch of a weekday a person can meet in, in their profile's zone (minutes after local midnight).
+
+    A person with no rows has never said: they are taken to work 09:00-17:00 on weekdays (accounts.hours), and
+    nothing is written for them until they save their own week.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"))  # 0 = Monday
+    start_minute = models.PositiveSmallIntegerField(_("from"))
+    end_minute = models.PositiveSmallIntegerField(_("to"))
+
+    class Meta:
+        ordering = ["user", "weekday", "start_minute"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="working_hours_weekday"),
+            models.CheckConstraint(
+                condition=models.Q(start_minute__lt=models.F("end_minute"), end_minute__lte=1440),
+                name="working_hours_end_after_start",
+            ),
+            models.UniqueConstraint(fields=["user", "weekday", "start_minute"], name="working_hours_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on day {self.weekday}: {self.start_minute}-{self.end_minute}"

@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.sessions.models import Session
 
-from mentorship.accounts.models import DeletionRequest, Profile, User
+from mentorship.accounts.models import DeletionRequest, Profile, User, WorkingHours
 from mentorship.common.plain import plain_rows
 
 # What an erased person is called wherever their name used to appear.
@@ -50,6 +50,12 @@ def export_for(user: User) -> dict[str, Any]:
             "open_to_outside_mentors": profile.open_to_outside_mentors,
             "is_external": profile.is_external,
         },
+        "availability": plain_rows(
+            WorkingHours.objects.filter(user=user).order_by("weekday", "start_minute"),
+            "weekday",
+            "start_minute",
+            "end_minute",
+        ),
         "deletion_requests": plain_rows(DeletionRequest.objects.filter(user=user), "status", "requested_at"),
     }
 
@@ -63,6 +69,7 @@ def erase(user: User) -> None:
         profile.skills_offered.clear()
         profile.growth_areas.clear()
     Profile.objects.filter(manager=user).update(manager=None)
+    WorkingHours.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()

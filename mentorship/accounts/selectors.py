@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from mentorship.accounts.models import SKILL_SHARED_BY, Profile, Skill
+from mentorship.accounts.hours import DayHours, WeeklyHours, week_of
+from mentorship.accounts.models import SKILL_SHARED_BY, Profile, Skill, User, WorkingHours
 
 # Every profile starts in this zone; only a person who changed it has told us where they work.
 DEFAULT_TIME_ZONE = "UTC"
@@ -86,3 +88,25 @@ def profile_completeness(*, profile: Profile) -> Completeness:
             ProfilePart(str(_("skills you offer or want to grow in")), has_skills),
         ]
     )
+
+
+def saved_hours_of(user_ids: Iterable[int]) -> dict[int, tuple[DayHours, ...]]:
+    """The ranges each of these people saved, in one query; people who saved none are missing from the answer."""
+    found: dict[int, list[DayHours]] = {}
+    rows = WorkingHours.objects.filter(user_id__in=list(user_ids)).values_list(
+        "user_id", "weekday", "start_minute", "end_minute"
+    )
+    for user_id, weekday, start, end in rows:
+        found.setdefault(user_id, []).append(DayHours(weekday, start, end))
+    return {user_id: tuple(sorted(ranges)) for user_id, ranges in found.items()}
+
+
+def has_saved_hours(user: User) -> bool:
+    return WorkingHours.objects.filter(user=user).exists()
+
+
+def weeks_of(users: Iterable[User]) -> dict[int, WeeklyHours]:
+    """Each person's week in their own zone (the default where they saved none), in one query for all."""
+    users = list(users)
+    saved = saved_hours_of(u.pk for u in users)
+    return {u.pk: week_of(u.zone, saved.get(u.pk)) for u in users}

@@ -8,7 +8,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorship.accounts.models import MAX_SKILLS, SKILL_NAME_LENGTH, Profile, Skill, User, normalise_skill_name
+from mentorship.accounts.hours import DayHours, check_week
+from mentorship.accounts.models import (
+    MAX_SKILLS,
+    SKILL_NAME_LENGTH,
+    Profile,
+    Skill,
+    User,
+    WorkingHours,
+    normalise_skill_name,
+)
+from mentorship.common.errors import DomainError
 from mentorship.common.forms import split_list
 
 
@@ -98,3 +108,25 @@ def profile_update(
 
 def profile_has_essentials(*, profile: Profile) -> bool:
     return bool(profile.user.full_name and profile.department and profile.job_title and profile.seniority)
+
+
+class AvailabilityError(DomainError):
+    """Hours that cannot be saved; the message is fit for the form."""
+
+
+@transaction.atomic
+def working_hours_save(*, user: User, ranges: Iterable[DayHours]) -> tuple[DayHours, ...]:
+    """Replace the person's week with these ranges (in their profile's zone)."""
+    try:
+        week = check_week(ranges)
+    except ValueError as exc:
+        raise AvailabilityError(_("These hours cannot be saved: %(why)s.") % {"why": exc}) from None
+    if not week:
+        raise AvailabilityError(_("Choose at least one day you can meet."))
+    # Lock the person's row so two saves at once leave one week, not a mix of both.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    WorkingHours.objects.filter(user=user).delete()
+    WorkingHours.objects.bulk_create(
+        WorkingHours(user=user, weekday=r.weekday, start_minute=r.start, end_minute=r.end) for r in week
+    )
+    return week

@@ -14,9 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorship.accounts.forms import ProfileForm
+from mentorship.accounts.hours import WeeklyHours, week_of
+from mentorship.accounts.hours_forms import AvailabilityForm
 from mentorship.accounts.plugins import profile_panels
-from mentorship.accounts.selectors import skill_search
-from mentorship.accounts.services import profile_ensure, profile_update
+from mentorship.accounts.selectors import saved_hours_of, skill_search, weeks_of
+from mentorship.accounts.services import profile_ensure, profile_update, working_hours_save
+from mentorship.common.views import run_service
 
 
 @require_GET
@@ -45,7 +48,10 @@ def _favicon_svg() -> bytes:
 def profile_detail(request: HttpRequest) -> HttpResponse:
     profile = profile_ensure(user=request.user)
     panels = [panel(user=request.user) for panel in profile_panels]
-    return render(request, "accounts/profile_detail.html", {"profile": profile, "panels": panels})
+    saved = saved_hours_of([request.user.pk]).get(request.user.pk)
+    week = week_of(request.user.zone, saved)
+    context = {"profile": profile, "panels": panels, "week": week, "hours_saved": saved is not None}
+    return render(request, "accounts/profile_detail.html", context)
 
 
 @login_required
@@ -75,3 +81,24 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 def skill_suggestions(request: HttpRequest) -> JsonResponse:
     skills = skill_search(query=request.GET.get("q", "")[:80])
     return JsonResponse({"skills": [skill.name for skill in skills]})
+
+
+def _week(request: HttpRequest) -> WeeklyHours:
+    return weeks_of([request.user])[request.user.pk]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def availability_edit(request: HttpRequest) -> HttpResponse:
+    profile_ensure(user=request.user)
+    form = AvailabilityForm(request.POST or None, week=_week(request))
+    if request.method == "POST" and form.is_valid():
+        ranges = form.cleaned_data["ranges"]
+        if run_service(
+            request,
+            lambda: working_hours_save(user=request.user, ranges=ranges),
+            success=_("Your availability is saved. Scheduling suggests times inside it."),
+            form=form,
+        ):
+            return redirect("profile_detail")
+    return render(request, "accounts/availability_edit.html", {"form": form, "zone": request.user.zone})

@@ -56,3 +56,14 @@ class IdField(forms.IntegerField):
         if number is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+
+class AsciiIntegerField(forms.IntegerField):
+    """A number a page posts back (a count it showed), in ASCII digits: Unicode digits are refused, not read."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value not in self.empty_values:
+            text = str(value).strip()
+            if not (text.removeprefix("-").isascii() and text.removeprefix("-").isdigit()):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)

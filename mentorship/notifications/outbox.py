@@ -34,6 +34,7 @@ import random
 import secrets
 import smtplib
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -69,7 +70,14 @@ BACKOFF_CAP = timedelta(hours=1)
 
 
 def email_queue(
-    *, key: str, kind: str, to: str, template: str, context: dict[str, Any], recipient_id: int | None = None
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    recipient_id: int | None = None,
+    attachments: Sequence[Mapping[str, Any]] = (),
 ) -> OutboundEmail:
     """Render templates/emails/<template>-* and queue the result (see email_queue_rendered)."""
     rendered = render_email(template, context)
@@ -81,15 +89,27 @@ def email_queue(
         text=rendered.text,
         html=rendered.html,
         recipient_id=recipient_id,
+        attachments=attachments,
     )
 
 
 def email_queue_rendered(
-    *, key: str, kind: str, to: str, subject: str, text: str, html: str = "", recipient_id: int | None = None
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    recipient_id: int | None = None,
+    attachments: Sequence[Mapping[str, Any]] = (),
 ) -> OutboundEmail:
     """Record the email and hand it to a worker once the surrounding transaction commits.
 
     The key names the notice; queueing the same key again returns the existing row and sends nothing more.
+    ``attachments`` name a registered attachment provider and its arguments (``{"provider": "meeting_ics",
+    "args": [id], "filename": ..., "mimetype": ...}``): the file is built when the email leaves, so the row
+    stores a few ids rather than the file.
     """
     email, created = OutboundEmail.objects.get_or_create(
         key=key[:255],
@@ -100,6 +120,7 @@ def email_queue_rendered(
             "subject": one_line(subject),
             "body_text": text,
             "body_html": html,
+            "attachments": [dict(attachment) for attachment in attachments],
         },
     )
     if created:

@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.tests.factories import MeetingFactory
+from mentorship.accounts.hours import DayHours
 from mentorship.accounts.models import User
-from mentorship.accounts.services import profile_ensure
+from mentorship.accounts.services import profile_ensure, working_hours_save
 from mentorship.home import FirstSteps, first_steps
 from mentorship.needs_you import needs_you
 from programs.models import Enrollment, Program
@@ -99,21 +100,23 @@ def test_a_mentee_who_may_choose_is_led_by_what_needs_them(client: Client, membe
     assert next_step(client) == ("See recommendations", reverse("matching:choose", args=[program.slug]))
 
 
-def test_a_mentor_is_asked_for_capacity_time_zone_and_answers(client: Client, member: User) -> None:
+def test_a_mentor_is_asked_for_capacity_availability_and_answers(client: Client, member: User) -> None:
     program = ProgramFactory(status="open")
     EnrollmentFactory(program=program, user=member, role="mentor", status="invited")
-    member.profile.time_zone = "UTC"
+    # A zone alone is not availability: the step waits for the hours the person saves.
+    member.profile.time_zone = "Europe/Lisbon"
     member.profile.save()
     mentor_steps = table(steps_of(member))["As a mentor or sponsor"]
     assert [row[1:] for row in mentor_steps] == [
         (True, "Fill in your profile"),
         (False, "Accept the invitation"),
-        (False, "Set your time zone"),
+        (False, "Set your availability"),
         (False, ""),  # nothing to answer yet
     ]
+    step = next(s for c in steps_of(member).checklists for s in c.steps if s.action == "Set your availability")
+    assert step.url == reverse("availability_edit")
     Enrollment.objects.filter(user=member).update(status="approved", capacity=2)
-    member.profile.time_zone = "Europe/Lisbon"
-    member.profile.save()
+    working_hours_save(user=member, ranges=[DayHours(0, 10 * 60, 14 * 60)])
     assert [done for _title, done, _action in table(steps_of(member))["As a mentor or sponsor"]] == [
         True,
         True,

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from mentorship.accounts.demo import DEMO_PASSWORD
-from mentorship.accounts.models import Profile, Skill, User
+from mentorship.accounts.demo import DEMO_PASSWORD, PEOPLE
+from mentorship.accounts.models import Profile, Skill, User, WorkingHours
+from mentorship.accounts.selectors import saved_hours_of
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +40,15 @@ def test_the_demo_administrator_runs_programs_in_the_app_not_the_django_admin(cl
     client.force_login(User.objects.get(email="hr@example.com"))
     assert client.get("/programs/manage/").status_code == 200
     assert client.get("/admin/").status_code == 404
+
+
+def test_every_demo_person_has_availability_set_and_weeks_vary() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    rows = WorkingHours.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert WorkingHours.objects.count() == rows
+    people = list(User.objects.filter(email__in=[p.email for p in PEOPLE]))
+    saved = saved_hours_of(u.pk for u in people)
+    assert set(saved) == {u.pk for u in people}
+    assert len(set(saved.values())) > 3
+    assert len({u.profile.time_zone for u in people}) > 3

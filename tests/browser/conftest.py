@@ -36,3 +36,18 @@ def login(live_server: Any) -> Any:
         page.wait_for_load_state()
 
     return sign_in
+
+
+def signed_in_context(browser: Any, base_url: str, user: Any | None, **options: Any) -> Any:
+    """A browser context already signed in as ``user`` (None: anonymous): the session cookie of a forced login,
+    so a test that visits many pages does not go through the login form for each person."""
+    from django.conf import settings
+    from django.test import Client
+
+    context = browser.new_context(base_url=base_url, **options)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
+    return context

@@ -54,7 +54,7 @@ def test_admin_runs_locks_reruns_publishes_and_the_mentor_accepts(
     expect(page.get_by_text("2 of 2 mentees matched")).to_be_visible()
     draft = page.locator("table tbody tr")
     expect(draft.filter(has_text="Mia Mentee")).to_contain_text("Mo Mentor")
-    expect(draft.filter(has_text="Mia Mentee")).to_contain_text("offers Python")
+    expect(draft.filter(has_text="Mia Mentee")).to_contain_text("Mia wants to grow in Python, which Mo offers")
     assert_accessible(page)
 
     # Pin Mia with Meg by hand; the re-run keeps the lock and rearranges the rest.

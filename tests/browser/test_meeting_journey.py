@@ -66,7 +66,7 @@ def test_schedule_prepare_wrap_up_and_follow_through(
     login(mentor_page, mentor.email)
     mentor_page.goto(f"{live_server.url}{upcoming.get_absolute_url()}")
     mentor_page.get_by_label("Topic").fill("Planning the promotion case")
-    mentor_page.get_by_label("Needs extra time").check()
+    mentor_page.get_by_label("Needs more time (we discuss it first)").check()
     mentor_page.get_by_role("button", name="Add topic").click()
     topics = mentor_page.locator("#agenda li.list-group-item")
     expect(topics.first).to_contain_text("Planning the promotion case")  # extra time goes first
@@ -78,17 +78,20 @@ def test_schedule_prepare_wrap_up_and_follow_through(
     page.get_by_label("Shared notes").fill("Talked through the design doc structure.")
     page.get_by_label("My private notes").fill("I felt more confident than last time.")
     page.locator("#id_rating_1").check()  # the 4-star choice, second in the list
-    for description, owner, due in [
-        ("Send the design doc draft", "Nia Mentee", first + datetime.timedelta(days=2)),
-        ("Share two example promotion cases", "Raj Mentor", first + datetime.timedelta(days=20)),
-    ]:
-        page.get_by_role("textbox", name="Action item").fill(description)
-        page.get_by_label("Who").select_option(label=owner)
-        page.get_by_label("Due on").fill(due.isoformat())
-        page.get_by_role("button", name="Add action item").click()
-        expect(page.get_by_text("Action item added.")).to_be_visible()
-    page.get_by_label("We met").check()
-    page.get_by_label("Shared notes").fill("Talked through the design doc structure.")
+    rows = page.locator("#action-items [role=group]")
+    for n, (description, owner, due) in enumerate(
+        [
+            ("Send the design doc draft", "Nia Mentee", first + datetime.timedelta(days=2)),
+            ("Share two example promotion cases", "Raj Mentor", first + datetime.timedelta(days=20)),
+        ]
+    ):
+        if n:
+            page.get_by_role("button", name="Add an action item").click()  # the form comes back with one more row
+        row = rows.nth(n)
+        row.get_by_role("textbox", name="Action item").fill(description)
+        row.get_by_label("Who").select_option(label=owner)
+        row.get_by_label("Due on").fill(due.isoformat())
+    expect(page.get_by_label("Shared notes")).to_have_value("Talked through the design doc structure.")
     page.get_by_role("button", name="Save the wrap-up").click()
     expect(page.get_by_text("Wrap-up saved.")).to_be_visible()
     assert_accessible(page)

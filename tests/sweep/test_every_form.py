@@ -1,11 +1,11 @@
 """Bad input into every form of the project: never a 500, and a refused form changes nothing.
 
-The forms are not listed here. Every URL of the project must have a scene below (who visits it, with which
-arguments); the sweep opens each scene's pages as that person, reads the forms they show from the HTML, and for
-every field sends what people and scripts really send: nothing, 100,000 characters, control characters and line
-breaks, Unicode digits, years 1 and 9999, negative and huge numbers, and ids of another person's objects. A form
-added later is found on its page and swept without anyone touching this file; a URL added later without a
-scene fails ``test_every_url_has_a_scene`` with its name.
+The forms are not listed here. Every URL of the project must have an entry in tests/access/inventory.py (who
+uses it, with which arguments, which page shows its forms); the sweep opens each entry's pages as that person,
+reads the forms they show from the HTML, and for every field sends what people and scripts really send: nothing,
+100,000 characters, control characters and line breaks, Unicode digits, years 1 and 9999, negative and huge
+numbers, and ids of another person's objects. A form added later is found on its page and swept without anyone
+touching this file; a URL added later without an entry fails ``test_every_url_has_a_scene`` with its name.
 
 For each send it checks:
 * the answer is not a server error;
@@ -21,33 +21,30 @@ Each send runs in a savepoint that is rolled back, so all sends start from the s
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import time_machine
 from django.contrib.messages import constants as message_levels
-from django.db import connection, transaction
+from django.db import transaction
 from django.forms import BaseForm, BaseFormSet
-from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.test import Client
+from django.urls import resolve
 
-from relationships.tests.conftest import FAST_HASHERS
+from tests.access.inventory import URLS, Url, Visit, missing_and_gone
 from tests.sweep.html_forms import Control, PageForm, forms_on
-from tests.sweep.world import NOW, PROJECT_APPS, ZOOM, World, build_world, reset_sequences
+from tests.sweep.state import State, changed_tables, fingerprint, writes_so_far
+from tests.sweep.world import NOW, World
 
 LONG = "x" * 100_000
 CONTROL = "a\x00b\x07c"
 CRLF = "one\r\ntwo"
-PROJECT_PACKAGES = ("mentorship", "programs", "relationships", "meetings", "matching", "insights")
 
 # -- scenes: who sees each URL, with which arguments ----------------------------------------------------------
-
-Path = Callable[[World], str]
+# The scenes are the project's URL inventory (tests/access/inventory.py), shared with the access matrix.
 
 
 @dataclass(frozen=True)
@@ -58,234 +55,28 @@ class Scene:
     leaves empty; ``writes`` says whether the form as filled in saves something.
     """
 
-    visits: tuple[tuple[str, Path], ...]
+    visits: tuple[Visit, ...]
     base: dict[str, Any] = field(default_factory=dict)  # a value may be a function of the world
     writes: bool = True
     has_form: bool = True
+    status: int = 200  # what opening the visits answers (a page that only sends people on answers 302)
 
 
-def page(persona: str, name: str, *args: Callable[[World], Any]) -> tuple[str, Path]:
-    return persona, lambda w: reverse(name, args=[arg(w) for arg in args])
+def scene_of(name: str, url: Url) -> Scene:
+    visits = url.form_on or ((url.who, lambda w: url.path(name, w)),)
+    return Scene(visits, base=url.base, writes=url.writes, has_form=url.has_form, status=url.status)
 
 
-def only(persona: str, name: str, *args: Callable[[World], Any]) -> Scene:
-    return Scene(visits=(page(persona, name, *args),), has_form=False)
-
-
-REL = lambda w: w.relationship.pk  # noqa: E731
-SPONSOR = lambda w: w.sponsorship.pk  # noqa: E731
-PAUSED = lambda w: w.paused.pk  # noqa: E731
-ENDED = lambda w: w.ended.pk  # noqa: E731
-GOAL = lambda w: w.goal.pk  # noqa: E731
-MEETING = lambda w: w.meeting.pk  # noqa: E731
-SERIES = lambda w: w.series.pk  # noqa: E731
-PROGRAM = lambda w: w.program.slug  # noqa: E731
-APPLICATIONS = lambda w: w.applications.slug  # noqa: E731
-CHOOSING = lambda w: w.chooser_program.slug  # noqa: E731
-ADVOCACY = lambda w: w.advocacy.pk  # noqa: E731
-VERSION = lambda w: w.relationship.agreements.first().version  # noqa: E731
-DETAIL = page("mentee", "relationships:detail", REL)
-MEETING_PAGE = page("mentee", "meetings:detail", MEETING)
-
-SCENES: dict[str, Scene] = {
-    "home": only("mentee", "home"),
-    "healthz": only("anonymous", "healthz"),
-    "favicon": only("anonymous", "favicon"),
-    "profile_detail": only("mentee", "profile_detail"),
-    # Saving the same values again at a frozen clock changes no row, so edit forms change one thing.
-    "profile_edit": Scene((page("mentee", "profile_edit"),), base={"location": "Lisbon"}),
-    "skill_suggestions": only("mentee", "skill_suggestions"),
-    "calendar_feed": Scene((("anonymous", lambda w: reverse("calendar_feed", args=[w.feed_token])),), has_form=False),
-    # matching
-    "matching:proposals": only("busy_mentor", "matching:proposals"),
-    "matching:proposal_respond": Scene(
-        (page("busy_mentor", "matching:proposals"), page("waiting_mentee", "matching:proposals")),
-        base={"text": "Not this quarter"},
-    ),
-    "matching:review": Scene((page("admin", "matching:review", PROGRAM),)),
-    "matching:relationships": Scene((page("admin", "matching:relationships", PROGRAM),)),
-    "matching:choose": Scene((page("chooser", "matching:choose", CHOOSING),)),
-    # programs
-    "programs:list": only("mentee", "programs:list"),
-    "programs:manage_list": only("admin", "programs:manage_list"),
-    "programs:create": Scene((page("admin", "programs:create"),), base={"name": "A new program"}),
-    "programs:invitation": Scene(
-        (("invitee", lambda w: reverse("programs:invitation", args=[w.invitation_token])),), writes=True
-    ),
-    "programs:detail": only("mentee", "programs:detail", APPLICATIONS),
-    "programs:apply": Scene(
-        (page("mentee", "programs:apply", APPLICATIONS, lambda w: "mentee"),),
-        base={"goal_categories": "skills"},
-    ),
-    "programs:withdraw": Scene((page("applicant", "programs:detail", APPLICATIONS),)),
-    "programs:manage": only("admin", "programs:manage", PROGRAM),
-    "programs:edit": Scene((page("admin", "programs:edit", PROGRAM),), base={"description": "Changed."}),
-    "programs:status": Scene((page("admin", "programs:manage", PROGRAM),)),
-    "programs:questions": Scene(
-        (page("admin", "programs:questions", APPLICATIONS),), base={"questions-4-prompt": "One more question?"}
-    ),
-    "programs:invite": Scene(
-        (page("admin", "programs:invite", APPLICATIONS),), base={"addresses": "new.person@example.com"}
-    ),
-    "programs:roster": Scene((page("admin", "programs:roster", APPLICATIONS),), writes=False),
-    "programs:decide": Scene(
-        (page("admin", "programs:roster", APPLICATIONS),), base={"selected": lambda w: [str(w.enrollment.pk)]}
-    ),
-    # relationships
-    "relationships:list": only("mentee", "relationships:list"),
-    "relationships:detail": only("mentee", "relationships:detail", REL),
-    "relationships:goal_new": Scene((page("mentee", "relationships:goal_new", REL),)),
-    "relationships:goal_edit": Scene((page("mentee", "relationships:goal_edit", REL, GOAL),)),
-    "relationships:goal_comment": Scene((DETAIL,)),
-    "relationships:milestone_add": Scene((DETAIL,)),
-    "relationships:milestone_toggle": Scene((DETAIL,)),
-    "relationships:agreement_edit": Scene((page("mentee", "relationships:agreement_edit", REL),)),
-    "relationships:agreement_version": only("mentee", "relationships:agreement_version", REL, VERSION),
-    "relationships:agreement_accept": Scene((DETAIL,)),
-    "relationships:advocacy_new": Scene((page("mentor", "relationships:advocacy_new", SPONSOR),)),
-    "relationships:advocacy_edit": Scene((page("mentor", "relationships:advocacy_edit", SPONSOR, ADVOCACY),)),
-    "relationships:advocacy_followup": Scene((page("mentee", "relationships:detail", SPONSOR),)),
-    "relationships:note_add": Scene((DETAIL,)),
-    "relationships:note_delete": Scene((DETAIL,)),
-    "relationships:pause": Scene((DETAIL,)),
-    "relationships:resume": Scene((page("paused_mentee", "relationships:detail", PAUSED),)),
-    "relationships:end": Scene((page("mentee", "relationships:end", REL),), base={"outcome": "completed"}),
-    "relationships:reflect": Scene((page("ended_mentee", "relationships:reflect", ENDED),)),
-    # meetings
-    "meetings:schedule": Scene((page("mentee", "meetings:schedule", REL),), base={"location": ZOOM}),
-    "meetings:series_edit": Scene((page("mentee", "meetings:series_edit", SERIES),)),
-    "meetings:series_end": Scene((page("mentee", "meetings:series_edit", SERIES),)),
-    "meetings:series_ics": only("mentee", "meetings:series_ics", SERIES),
-    "meetings:detail": only("mentee", "meetings:detail", MEETING),
-    "meetings:ics": only("mentee", "meetings:ics", MEETING),
-    "meetings:edit": Scene((page("mentee", "meetings:edit", MEETING),)),
-    "meetings:cancel": Scene((MEETING_PAGE,)),
-    "meetings:agenda_add": Scene((MEETING_PAGE,)),
-    "meetings:agenda_change": Scene((MEETING_PAGE,)),
-    # The meeting is still to come, so it can only have been cancelled.
-    "meetings:wrap_up": Scene((page("mentee", "meetings:wrap_up", MEETING),), base={"status": "cancelled"}),
-    "meetings:action_item_add": Scene((page("mentee", "meetings:wrap_up", MEETING),)),
-    "meetings:action_item_status": Scene((DETAIL,)),
-    "meetings:calendar_settings": Scene((page("mentee", "meetings:calendar_settings"),)),
-    # notifications
-    "notifications:list": only("mentee", "notifications:list"),
-    "notifications:open": Scene((page("mentee", "notifications:list"),)),
-    "notifications:read_all": Scene((page("mentee", "notifications:list"),)),
-    "notifications:preferences": Scene((page("mentee", "notifications:preferences"),)),
-    "notifications:unsubscribe": Scene(
-        (("anonymous", lambda w: reverse("notifications:unsubscribe", args=[w.unsubscribe_token])),)
-    ),
-}
-
-
-# -- the URL map -------------------------------------------------------------------------------------------
-
-
-def project_url_names() -> set[str]:
-    """Every named URL whose view lives in the project (the admin's and allauth's are theirs to test)."""
-    names: set[str] = set()
-
-    def walk(patterns: list[Any], namespace: str) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                module = getattr(pattern.callback, "__module__", "")
-                if module.split(".")[0] in PROJECT_PACKAGES:
-                    names.add(f"{namespace}{pattern.name}")
-
-    walk(get_resolver().url_patterns, "")
-    return names
+SCENES: dict[str, Scene] = {name: scene_of(name, url) for name, url in URLS.items()}
 
 
 def test_every_url_has_a_scene() -> None:
-    missing = sorted(project_url_names() - set(SCENES))
+    missing, gone = missing_and_gone()
     assert not missing, (
-        f"no sample arguments or persona for {missing}: add a Scene to SCENES in {__file__} saying who opens "
-        "which page, so the bad-input sweep can reach the URL's forms"
+        f"no sample arguments or persona for {missing}: add an entry to URLS in tests/access/inventory.py saying "
+        "who uses the URL, with which arguments, and which page shows its forms"
     )
-    gone = sorted(set(SCENES) - project_url_names())
-    assert not gone, f"SCENES names URLs that no longer exist: {gone}"
-
-
-# -- the organisation, built once for the module --------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    """Built once inside a transaction that is rolled back at the end; each test nests in it."""
-    fast = override_settings(PASSWORD_HASHERS=FAST_HASHERS)
-    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False), fast:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            reset_sequences()
-
-
-@pytest.fixture
-def clients(world: World, db: None, settings: Any) -> Iterator[dict[str, Client]]:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-    with time_machine.travel(NOW, tick=False):
-        made = {"anonymous": Client()}
-        for name, person in world.people.items():
-            made[name] = Client()
-            made[name].force_login(person)
-        yield made
-
-
-# -- the state of every table ----------------------------------------------------------------------------------
-
-
-def _tables() -> list[str]:
-    """Every project table but the audit log, which records refused requests on purpose (that is its job)."""
-    from django.apps import apps
-
-    from mentorship.accounts.models import User
-    from mentorship.notifications.models import AuditEvent
-
-    models = [
-        m
-        for m in apps.get_models(include_auto_created=True)
-        if m._meta.app_label in PROJECT_APPS and m is not AuditEvent
-    ]
-    return sorted({m._meta.db_table for m in models} | {User.groups.through._meta.db_table})
-
-
-def _writes_so_far() -> int | None:
-    """SQLite counts the rows each connection has written; an unchanged count means nothing was written."""
-    if connection.vendor != "sqlite":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT total_changes()")
-        return cursor.fetchone()[0]
-
-
-def fingerprint() -> dict[str, tuple[int, str]]:
-    """{table: (rows, checksum of every row)} for every table of the project."""
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            parts = [
-                f"SELECT %s, count(*), md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) "  # noqa: S608  # nosec B608
-                f"FROM {quote(table)} t"
-                for table in _tables()
-            ]
-            cursor.execute(" UNION ALL ".join(parts), _tables())
-            return {name: (rows, digest) for name, rows, digest in cursor.fetchall()}
-        state = {}
-        for table in _tables():
-            cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608  # nosec B608
-            rows = sorted(repr(row) for row in cursor.fetchall())
-            state[table] = (len(rows), hashlib.md5("\n".join(rows).encode(), usedforsecurity=False).hexdigest())
-        return state
-
-
-def changed_tables(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]) -> list[str]:
-    return [table for table in before if before[table] != after[table]]
+    assert not gone, f"URLS names URLs that no longer exist: {gone}"
 
 
 # -- sending -----------------------------------------------------------------------------------------------
@@ -313,12 +104,12 @@ def _refused(response: Any) -> bool:
     return False
 
 
-def send(client: Client, form: PageForm, data: dict[str, Any], before: dict[str, tuple[int, str]]) -> Sent:
+def send(client: Client, form: PageForm, data: dict[str, Any], before: State) -> Sent:
     """One request in a savepoint that is rolled back afterwards, with what it did to the tables.
 
     ``before`` is the state every send starts from: each one is rolled back, so it is read once per form.
     """
-    writes = _writes_so_far()
+    writes = writes_so_far()
     with transaction.atomic():
         try:
             response = (client.post if form.method == "post" else client.get)(form.action, data)
@@ -326,7 +117,7 @@ def send(client: Client, form: PageForm, data: dict[str, Any], before: dict[str,
             after = fingerprint()
             transaction.set_rollback(True)
             return Sent(500, f"{type(exc).__name__}: {str(exc)[:200]}", True, changed_tables(before, after))
-        after = before if writes is not None and _writes_so_far() == writes else fingerprint()
+        after = before if writes is not None and writes_so_far() == writes else fingerprint()
         transaction.set_rollback(True)
     return Sent(response.status_code, "", _refused(response), changed_tables(before, after))
 
@@ -542,7 +333,7 @@ def test_bad_input_never_breaks_a_form_or_changes_anything_when_refused(
         if not scene.has_form:
             for persona, path_of in scene.visits:
                 response = clients[persona].get(path_of(world))
-                assert response.status_code == 200, f"{persona} opening {path_of(world)}"
+                assert response.status_code == scene.status, f"{persona} opening {path_of(world)}"
             return
         forms = forms_for(name, scene, world, clients)
         assert forms, (

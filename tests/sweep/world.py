@@ -21,12 +21,13 @@ from matching.models import MatchProposal
 from meetings import services as meeting_services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries
 from meetings.recurrence import Ending, Frequency, ScheduleChoice
-from mentorship.accounts.models import Seniority, User
+from mentorship.accounts.models import DeletionRequest, Seniority, User
 from mentorship.accounts.roles import grant_program_admin
 from mentorship.accounts.tests.factories import UserFactory
 from mentorship.notifications import preferences
 from mentorship.notifications.models import Kind, Notice
-from programs.models import ApplicationQuestion, Enrollment, Invitation, Program
+from programs.models import ApplicationQuestion, Enrollment, Invitation, Job, Program
+from programs.services import INVITATIONS_IMPORT
 from programs.tests.factories import EnrollmentFactory, ProgramFactory, QuestionFactory
 from relationships import services as relationship_services
 from relationships.models import AdvocacyAction, Goal, Milestone, PrivateNote, Relationship
@@ -61,11 +62,16 @@ class World:
     proposal: MatchProposal
     enrollment: Enrollment  # the applicant's, in `applications`
     notice: Notice
+    draft: Program  # being set up by the admin, not yet open
+    job_running: Job  # the admin's invitation import, still going
+    job_done: Job
+    deletion_request: DeletionRequest  # the leaver's, waiting for an operator
     invitation_token: str
     feed_token: str
     unsubscribe_token: str
     # Someone else's objects: {model label: [ids]}, all above FOREIGN_IDS.
     foreign: dict[str, list[int]] = field(default_factory=dict)
+    started: Meeting | None = None  # a one-off under way at NOW: the wrap-up opens from the start
 
 
 def _person(name: str, *, seniority: int = Seniority.MID, department: str = "Engineering") -> User:
@@ -111,12 +117,16 @@ def build_world() -> World:
     names = [
         "admin", "mentee", "mentor", "paused_mentee", "paused_mentor", "ended_mentee", "ended_mentor",
         "waiting_mentee", "busy_mentor", "spare_mentor", "chooser", "chosen_mentor", "applicant", "invitee",
+        "outsider", "leaver", "operator",
     ]  # fmt: skip
     people = {
         name: _person(name, seniority=Seniority.DIRECTOR if "mentor" in name else Seniority.MID) for name in names
     }
     admin = people["admin"]
     grant_program_admin(admin)
+    # The operator runs the site (the Django admin, the audit log, deletions); the outsider has no part in anything.
+    User.objects.filter(pk=people["operator"].pk).update(is_superuser=True, is_staff=True)
+    people["operator"].refresh_from_db()
 
     program = ProgramFactory(name="Sweep Mentoring", slug="sweep-mentoring", status="running", administrators=[admin])
     sponsorship_program = ProgramFactory(
@@ -175,6 +185,10 @@ def build_world() -> World:
         meeting=meeting, side="mentee", actor=mentee, text="Career plans", needs_extra_time=False
     )
     meeting_services.agenda_add(meeting=meeting, side="mentor", actor=mentor, text="Feedback", needs_extra_time=False)
+    started = meeting_services.meeting_create(
+        relationship=relationship, side="mentee", actor=mentee, start_local=datetime.datetime(2027, 1, 4, 8, 45),
+        zone="Europe/Berlin", duration_minutes=45, place=_meeting_place(),
+    )  # fmt: skip
     action_item = meeting_services.action_item_add(
         relationship=relationship, side="mentee", actor=mentee, description="Read the guide", owner=mentee,
         due_on=datetime.date(2027, 2, 1), meeting=meeting,
@@ -213,6 +227,18 @@ def build_world() -> World:
         url=meeting.get_absolute_url(),
     )
 
+    draft = ProgramFactory(name="Sweep Draft", slug="sweep-draft", status="draft", administrators=[admin])
+    job_running = Job.objects.create(
+        program=program, owner=admin, kind=INVITATIONS_IMPORT, status=Job.Status.RUNNING, total=10, progress=4,
+        started_at=NOW, heartbeat_at=NOW,
+    )  # fmt: skip
+    job_done = Job.objects.create(
+        program=program, owner=admin, kind=INVITATIONS_IMPORT, status=Job.Status.DONE, total=2, progress=2,
+        started_at=NOW, finished_at=NOW,
+        summary={"invited_users": 1, "invited_emails": 1, "already_invited": 0, "errors": [[3, "Not an address"]]},
+    )  # fmt: skip
+    deletion_request = DeletionRequest.objects.create(user=people["leaver"])
+
     world = World(
         people=people,
         program=program,
@@ -229,22 +255,30 @@ def build_world() -> World:
         advocacy=advocacy,
         series=series,
         meeting=meeting,
+        started=started,
         agenda_item=agenda_item,
         action_item=action_item,
         proposal=proposal,
         enrollment=enrollment,
         notice=notice,
+        draft=draft,
+        job_running=job_running,
+        job_done=job_done,
+        deletion_request=deletion_request,
         invitation_token=invitation_token,
         feed_token=meeting_services.calendar_feed_rotate(user=mentee),
         unsubscribe_token=preferences.unsubscribe_token(user_id=mentee.pk, kind=Kind.MEETING_REMINDER),
     )
     _move_sequences_past(FOREIGN_IDS)
-    world.foreign = _someone_else()
+    world.foreign = _someone_else(world.people)
     return world
 
 
-def _someone_else() -> dict[str, list[int]]:
-    """Another program with its own pair, meeting, goal and enrollments; returns their ids by model."""
+def _someone_else(people: dict[str, User]) -> dict[str, list[int]]:
+    """Another program with its own pair, meeting, goal and enrollments; returns their ids by model.
+
+    Its administrator and pair join ``people`` as other_admin, other_mentee and other_mentor.
+    """
     other_admin = _person("other_admin")
     grant_program_admin(other_admin)
     other = ProgramFactory(name="Elsewhere", slug="elsewhere", status="running", administrators=[other_admin])
@@ -258,6 +292,7 @@ def _someone_else() -> dict[str, list[int]]:
         zone="Europe/Berlin", duration_minutes=45, place=_meeting_place(),
     )  # fmt: skip
     enrollments = list(Enrollment.objects.filter(program=other).values_list("pk", flat=True))
+    people.update(other_admin=other_admin, other_mentee=mentee, other_mentor=mentor)
     return {
         "accounts.User": [mentee.pk, mentor.pk],
         "programs.Enrollment": enrollments,

@@ -156,7 +156,8 @@ class Command(BaseCommand):
 
     def _run(self, options: dict[str, Any]) -> dict[str, Any]:
         mentee, relationship_id = self._seed()
-        client = Client()
+        # Over HTTPS behind a proxy, as production serves it (its settings redirect plain HTTP).
+        client = Client(secure=True, headers={"x-forwarded-proto": "https"})
         client.force_login(mentee)
         seconds, warmup = options["seconds"], options["warmup"]
         bare, bare_queries = self._rate(client, "/bench/bare/", seconds, warmup)

@@ -1,0 +1,3 @@
+from tests.sweep.fixtures import clients, world
+
+__all__ = ["clients", "world"]
