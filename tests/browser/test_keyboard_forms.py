@@ -158,7 +158,8 @@ def test_the_schedule_with_the_keyboard_alone(keyboard_page: Page, pair: Relatio
     page.goto(f"/meetings/schedule/{pair.pk}/")
     skip_to_main(page)
 
-    tab_to(page, named("frequency"))
+    # The schedule form's own cadence, not the one above the proposed times (which only changes the proposals).
+    tab_to(page, lambda element: element["id"] == "id_frequency")
     page.keyboard.type("Every week")
     assert page.evaluate("document.activeElement.value") == "weekly"
     first = timezone.localdate() + datetime.timedelta(days=7)
