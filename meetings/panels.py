@@ -11,7 +11,6 @@ from typing import Any
 from django.db.models import Avg, Count
 
 from meetings import selectors
-from meetings.forms import ActionItemForm
 from meetings.models import CalendarFeed, Meeting, MeetingFeedback
 from mentorship.accounts.models import User
 from relationships.models import Relationship, Side
@@ -32,10 +31,8 @@ def relationship_panel(*, relationship: Relationship, side: str, viewer: User) -
         "past": past,
         "open_items": list(selectors.relationship_open_items(relationship=relationship)),
         "series": list(relationship.series.filter(ended_at__isnull=True)),
-        # Action items come up between meetings too; the wrap-up form takes the ones agreed in a meeting.
-        "item_form": ActionItemForm(relationship=relationship, initial={"owner": viewer.pk})
-        if relationship.is_open
-        else None,
+        # Action items come up between meetings too (on their own page); the wrap-up takes those agreed in one.
+        "can_add_item": relationship.is_open,
     }
 
 

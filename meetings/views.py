@@ -384,11 +384,19 @@ def wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def action_item_add(request: HttpRequest, relationship_pk: int) -> HttpResponse:
+    """An action item between meetings: its own page, so the relationship page stays light and typed text survives
+    a refusal. A post naming a meeting (an item agreed in it) goes back to that meeting's wrap-up."""
     relationship, side = get_relationship_for_user(user=request.user, pk=relationship_pk)
     if side not in (Side.MENTEE, Side.MENTOR):
         raise Http404("Only the pair adds action items")
+    if request.method == "GET":
+        if not relationship.is_open:
+            messages.error(request, _("This relationship has ended: it takes no new action items."))
+            return redirect(relationship.get_absolute_url())
+        form = ActionItemForm(relationship=relationship, initial={"owner": request.user.pk})
+        return render(request, "meetings/action_item_form.html", {"relationship": relationship, "form": form})
     meeting = None
     meeting_id = request.POST.get("meeting", "")
     if meeting_id:
@@ -403,6 +411,8 @@ def action_item_add(request: HttpRequest, relationship_pk: int) -> HttpResponse:
         back = relationship.get_absolute_url() + "#meetings"
     form = ActionItemForm(request.POST, relationship=relationship)
     if not form.is_valid():
+        if not meeting:
+            return render(request, "meetings/action_item_form.html", {"relationship": relationship, "form": form})
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))

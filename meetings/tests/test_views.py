@@ -128,6 +128,7 @@ ENDPOINTS = [
     Endpoint("agenda_change", "post", lambda w: [w.mentee_topic.pk, "delete"], mentee_only=True),
     Endpoint("wrap_up", "get", lambda w: [w.started.pk]),
     Endpoint("wrap_up", "post", lambda w: [w.started.pk], lambda w: wrap_up_form(status="held", shared_notes="Hi")),
+    Endpoint("action_item_add", "get", lambda w: [w.relationship.pk]),
     Endpoint("action_item_add", "post", lambda w: [w.relationship.pk], lambda w: action_item_form(w.relationship)),
     Endpoint(
         "action_item_add",
@@ -856,26 +857,25 @@ def test_action_items_from_the_wrap_up_appear_on_the_next_meeting(world: World, 
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
-    [
-        ({"owner": "999999"}, "Who:"),
-        ({"due_on": "2027-02-30"}, "Due on:"),
-        ({"description": ""}, "Action item:"),
-        ({"resource_url": "javascript:alert(1)"}, "Link to a shared resource:"),
-    ],
+    "changes",
+    [{"owner": "999999"}, {"due_on": "2027-02-30"}, {"description": ""}, {"resource_url": "javascript:alert(1)"}],
 )
-def test_a_bad_action_item_is_refused_with_a_message(
-    world: World, mentee: User, changes: dict[str, str], message: str
+def test_a_bad_action_item_comes_back_with_its_reason_and_what_was_typed(
+    world: World, mentee: User, changes: dict[str, str]
 ) -> None:
     before = ActionItem.objects.count()
+    typed = {"description": "Sketch the talk", **changes}
 
     response = client_for(mentee).post(
         reverse("meetings:action_item_add", args=[world.relationship.pk]),
-        action_item_form(world.relationship, **changes),
-        follow=True,
+        action_item_form(world.relationship, **typed),
     )
 
-    assert response.status_code == 200 and message in text_of(response)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == list(changes)
+    assert form[next(iter(changes))].errors
+    assert form["description"].value() == typed["description"]
     assert ActionItem.objects.count() == before
 
 

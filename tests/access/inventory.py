@@ -251,7 +251,7 @@ URLS: dict[str, Url] = {
     # The meeting is still to come, so it can only have been cancelled.
     # The wrap-up opens once the meeting has started.
     "meetings:wrap_up": Url("mentee", (STARTED,), allowed=PAIR),
-    "meetings:action_item_add": Url("mentee", (REL,), allowed=PAIR, form_on=(DETAIL,)),
+    "meetings:action_item_add": Url("mentee", (REL,), allowed=PAIR),
     "meetings:action_item_status": Url("mentee", (lambda w: w.action_item.pk,), allowed=PAIR, form_on=(DETAIL,)),
     "meetings:calendar_settings": Url("mentee", audience=Audience.SIGNED_IN),
     # notifications
