@@ -17,10 +17,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from meetings.models import MeetingSeries
-from programs.models import Enrollment, Program
-from programs.services import program_create
+from meetings.tests import factories
 from relationships.models import Agreement, Relationship
-from relationships.services import relationship_create
 from tests.browser.conftest import signed_in_context
 
 pytestmark = pytest.mark.browser
@@ -85,10 +83,9 @@ def us_date(day: datetime.date) -> str:
 def pair(make_user: Any, program_admin: Any) -> Relationship:
     mentee = make_user(email="kim.mentee@example.com", full_name="Kim Mentee")
     mentor = make_user(email="lou.mentor@example.com", full_name="Lou Mentor")
-    program = program_create(created_by=program_admin, name="Keyboard Pilot", status=Program.Status.RUNNING)
-    Enrollment.objects.create(program=program, user=mentee, role="mentee", status="approved")
-    Enrollment.objects.create(program=program, user=mentor, role="mentor", status="approved", capacity=1)
-    return relationship_create(program=program, mentee=mentee, mentor=mentor, created_by=program_admin)
+    return factories.pair(
+        factories.running_program(program_admin, "Keyboard Pilot"), mentee, mentor, created_by=program_admin
+    )
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from meetings.models import ActionItem, Meeting, MeetingFeedback
 from meetings.services import Place, meeting_create
-from programs.models import Enrollment, Program
-from programs.services import program_create
-from relationships.services import relationship_create
+from meetings.tests import factories
 
 pytestmark = pytest.mark.browser
 ZOOM = "https://acme.zoom.us/j/1234567890"
@@ -32,10 +30,9 @@ def test_join_then_wrap_up_without_losing_what_was_typed(
 ) -> None:
     mentee = make_user(email="ama.mentee@example.com", full_name="Ama Mentee")
     mentor = make_user(email="li.mentor@example.com", full_name="Li Mentor")
-    program = program_create(created_by=program_admin, name="Pilot", status=Program.Status.RUNNING)
-    Enrollment.objects.create(program=program, user=mentee, role="mentee", status="approved")
-    Enrollment.objects.create(program=program, user=mentor, role="mentor", status="approved", capacity=1)
-    relationship = relationship_create(program=program, mentee=mentee, mentor=mentor, created_by=program_admin)
+    relationship = factories.pair(
+        factories.running_program(program_admin, "Pilot"), mentee, mentor, created_by=program_admin
+    )
     in_five = (timezone.now() + datetime.timedelta(minutes=5)).replace(second=0, microsecond=0)
     meeting = meeting_create(
         relationship=relationship,

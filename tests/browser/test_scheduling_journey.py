@@ -14,10 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from meetings.models import Meeting, MeetingSeries
+from meetings.tests import factories
 from mentorship.accounts.models import WorkingHours
-from programs.models import Enrollment, Program
-from programs.services import program_create
-from relationships.services import relationship_create
 
 pytestmark = pytest.mark.browser
 ZOOM = "https://acme.zoom.us/j/1234567890"
@@ -31,10 +29,9 @@ def test_set_availability_then_schedule_at_a_proposed_time(
     for person, zone in ((mentee, "Europe/London"), (mentor, "America/New_York")):
         person.profile.time_zone = zone
         person.profile.save()
-    program = program_create(created_by=program_admin, name="Pilot", status=Program.Status.RUNNING)
-    Enrollment.objects.create(program=program, user=mentee, role="mentee", status="approved")
-    Enrollment.objects.create(program=program, user=mentor, role="mentor", status="approved", capacity=1)
-    relationship = relationship_create(program=program, mentee=mentee, mentor=mentor, created_by=program_admin)
+    relationship = factories.pair(
+        factories.running_program(program_admin, "Pilot"), mentee, mentor, created_by=program_admin
+    )
 
     login(page, mentee.email)
     page.goto(f"{live_server.url}/profile/")
