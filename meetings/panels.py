@@ -33,6 +33,7 @@ def relationship_panel(*, relationship: Relationship, side: str, viewer: User) -
         "series": list(relationship.series.filter(ended_at__isnull=True)),
         # Action items come up between meetings too (on their own page); the wrap-up takes those agreed in one.
         "can_add_item": relationship.is_open,
+        "fresh_until": selectors.meetings_change_on_their_own(upcoming),
     }
 
 

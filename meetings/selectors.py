@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -10,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from meetings.icebreakers import icebreaker_for
-from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries
+from meetings.models import JOIN_WINDOW, ActionItem, AgendaItem, Meeting, MeetingSeries
 from meetings.reminders import ACTION_SOON_DAYS, PREPARE_BEFORE
 from mentorship.accounts.models import User
 from mentorship.common.needs import need_rows
@@ -68,6 +69,20 @@ def relationship_meetings(*, relationship: Relationship, upcoming: int = 5, past
         list(meetings.filter(end__gte=now).order_by("start")[:upcoming]),
         list(meetings.filter(end__lt=now).order_by("-start")[:past]),
     )
+
+
+def meetings_change_on_their_own(upcoming: Sequence[Meeting]) -> datetime.datetime:
+    """The next moment a list of these meetings and the open action items beside it would read differently.
+
+    A Join button appears ten minutes before a meeting and goes at its end, when it moves to the past; an open item
+    becomes overdue when the person's day ends (their zone is the active one).
+    """
+    now = timezone.now()
+    midnight = datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=1), datetime.time())
+    moments = [timezone.make_aware(midnight)]
+    for meeting in upcoming:
+        moments += [moment for moment in (meeting.start - JOIN_WINDOW, meeting.end) if moment > now]
+    return min(moments)
 
 
 def open_action_items(*, user: User, limit: int = 20) -> list[ActionItem]:

@@ -34,6 +34,7 @@ from mentorship.accounts.models import User
 from mentorship.common.errors import DomainError
 from mentorship.common.paging import ids_by_pk, pages_by_pk
 from relationships.models import Relationship, Side
+from relationships.services import relationships_touch
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +205,8 @@ def series_materialise_many(
     now = timezone.now()
     pending: list[tuple] = []
     touched: list[int] = []
+    # The pairs whose meetings these are: new rows may show on their pages.
+    pairs: set[int] = set()
 
     def flush() -> None:
         nonlocal written
@@ -215,6 +218,9 @@ def series_materialise_many(
             if touched:
                 MeetingSeries.objects.filter(pk__in=touched).update(materialised_until=until)
                 touched.clear()
+            if pairs:
+                relationships_touch(*sorted(pairs))
+                pairs.clear()
 
     for series in series_list:
         if series.ended_at:
@@ -230,6 +236,7 @@ def series_materialise_many(
             continue
         pending.extend(rows)
         touched.append(series.pk)
+        pairs.add(series.relationship_id)
         series.materialised_until = until
         if len(pending) >= batch:
             flush()
@@ -320,6 +327,7 @@ def series_update(
     # Rebuild the rows from now on; those kept above are skipped by the occurrence's unique key.
     series.materialised_until = now
     series_materialise(series=series, until=until)
+    relationships_touch(series.relationship_id)
     return series
 
 
@@ -373,6 +381,7 @@ def _stop_series(series: MeetingSeries) -> MeetingSeries:
     series.meetings.filter(start__gte=now, status=Meeting.Status.SCHEDULED).update(
         status=Meeting.Status.CANCELLED, is_override=True, sequence=F("sequence") + 1
     )
+    relationships_touch(series.relationship_id)
     return series
 
 
@@ -399,6 +408,7 @@ def meeting_create(
         provider=place.provider,
         location=_checked_location(place.provider, place.location),
     )
+    relationships_touch(relationship.pk)
     emails.meeting_scheduled(meeting=meeting, actor=actor)
     return meeting
 
@@ -439,6 +449,7 @@ def meeting_update(
     meeting.is_override = meeting.series_id is not None
     meeting.sequence += 1
     meeting.save()
+    relationships_touch(meeting.relationship_id)
     return meeting
 
 
@@ -451,6 +462,7 @@ def meeting_cancel(*, meeting: Meeting, side: str, actor: User) -> Meeting:
     meeting.is_override = meeting.series_id is not None
     meeting.sequence += 1
     meeting.save(update_fields=["status", "is_override", "sequence", "updated_at"])
+    relationships_touch(meeting.relationship_id)
     return meeting
 
 
@@ -564,6 +576,7 @@ def meeting_wrap_up(
         meeting.is_override = meeting.is_override or meeting.series_id is not None
         meeting.sequence += 1
     meeting.save()
+    relationships_touch(meeting.relationship_id)
     if data.private_note.strip():
         MeetingPrivateNote.objects.update_or_create(
             meeting=meeting, author=actor, defaults={"body": data.private_note.strip()}
@@ -599,7 +612,7 @@ def action_item_add(
         raise MeetingError(_("An action item belongs to one of you two."), field="owner")
     if not description.strip():
         raise MeetingError(_("Say what needs doing."), field="description")
-    return ActionItem.objects.create(
+    item = ActionItem.objects.create(
         relationship=relationship,
         meeting=meeting,
         description=description.strip(),
@@ -608,6 +621,8 @@ def action_item_add(
         resource_url=resource_url.strip(),
         created_by=actor,
     )
+    relationships_touch(relationship.pk)
+    return item
 
 
 def action_item_set_status(*, item: ActionItem, side: str, status: str) -> ActionItem:
@@ -617,6 +632,7 @@ def action_item_set_status(*, item: ActionItem, side: str, status: str) -> Actio
     item.status = status
     item.completed_at = timezone.now() if status == ActionItem.Status.DONE else None
     item.save(update_fields=["status", "completed_at"])
+    relationships_touch(item.relationship_id)
     return item
 
 
@@ -655,3 +671,4 @@ def relationship_closed(*, relationship: Relationship, **signal: object) -> None
     relationship.meetings.filter(series__isnull=True, start__gte=now, status=Meeting.Status.SCHEDULED).update(
         status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1
     )
+    relationships_touch(relationship.pk)

@@ -15,21 +15,24 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from matching.models import MatchProposal
 from matching.selectors import proposals_of_mentee
-from meetings.selectors import open_action_items, upcoming_meetings
+from meetings.selectors import meetings_change_on_their_own, open_action_items, upcoming_meetings
 from mentorship.accounts.models import Profile, User
+from mentorship.accounts.page_parts import Rendered, earliest, page_part, part_key
 from mentorship.accounts.selectors import Completeness, has_saved_hours, profile_completeness
 from mentorship.accounts.services import profile_ensure
-from mentorship.needs_you import Need, needs_you_for_request
+from mentorship.needs_you import ROWS_FRESH_FOR, Need, needs_you_for_request
+from mentorship.notifications.plugins import bell_version
 from programs.models import Enrollment, Program
 from programs.selectors import LIVE_STATUSES, my_enrollments, programs_administered_by, programs_run_by
 from relationships.models import Relationship, Side
-from relationships.selectors import AgreementState, relationships_of
+from relationships.selectors import AgreementState, relationships_of, revisions_of
 
 
 @dataclass
@@ -320,10 +323,29 @@ def first_steps(
     return FirstSteps(completeness=profile_completeness(profile=profile), checklists=checklists)
 
 
+# The home page's body is kept as long as the "needs you" list it leads with (your own forms and any notice to you
+# renew it at once, as does any change to one of your relationships).
+HOME_KEPT_FOR = ROWS_FRESH_FOR
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("account_login")
+    user = request.user
+    key = part_key(
+        "home",
+        user.pk,
+        bell_version(user.pk),
+        revisions_of(user=user),
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+    )
+    part = page_part(request, key=key, lifetime=HOME_KEPT_FOR, build=lambda: _home_body(request))
+    return render(request, "home.html", {"body": part.html})
+
+
+def _home_body(request: HttpRequest) -> Rendered:
     user = request.user
     profile = profile_ensure(user=user)
     enrollments = list(my_enrollments(user=user))
@@ -331,14 +353,18 @@ def home(request: HttpRequest) -> HttpResponse:
     administered = list(programs_administered_by(user)[:10]) if user.is_program_admin else []
     needs = needs_you_for_request(request)
     steps = first_steps(user=user, profile=profile, enrollments=enrollments, relationships=relationships, needs=needs)
+    sections = home_sections(user=user, enrollments=enrollments, relationships=relationships, administered=administered)
+    meetings = next(section.items for section in sections if section.key == "meetings")
+    now = timezone.now()
     context = {
         "profile": profile,
         "needs": needs,
         "first_steps": steps,
         # The page's one primary button: the most urgent thing waiting, or else the next first step.
         "next_step": None if needs else steps.next_step,
-        "sections": home_sections(
-            user=user, enrollments=enrollments, relationships=relationships, administered=administered
-        ),
+        "sections": sections,
     }
-    return render(request, "home.html", context)
+    # Until the next meeting opens or ends, the day ends, or a deadline in the list passes.
+    deadlines = (need.deadline for need in needs if need.deadline and need.deadline > now)
+    fresh_until = earliest(meetings_change_on_their_own(meetings), *deadlines)
+    return Rendered(template="_home_body.html", context=context, fresh_until=fresh_until)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -69,6 +69,9 @@ class Relationship(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every write that changes what the relationship page shows (services.relationships_touch); the
+    # page's cached parts are keyed by it, so a change shows at once without purging anything.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -91,6 +94,15 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee} with {self.mentor}"
+
+    def save(self, **kwargs: Any) -> None:
+        # A full save of a row read earlier must not put back the revision it was read with: an older revision
+        # would name parts of the page cached before later changes.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "revision"
+            ]
+        super().save(**kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("relationships:detail", args=[self.pk])

@@ -22,6 +22,7 @@ from relationships.models import (
     Reflection,
     Relationship,
 )
+from relationships.services import relationships_touch
 
 
 def _theirs(user: User) -> Any:
@@ -107,3 +108,5 @@ def erase(user: User, *, former_name: str) -> None:
             summary = summary.replace(name, former_name)
         if summary != entry.summary:
             Activity.objects.filter(pk=entry.pk).update(summary=summary)
+    # The other person's page shows the timeline and the name: read afresh.
+    relationships_touch(*_theirs(user).values_list("pk", flat=True))

@@ -24,9 +24,11 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mentorship.accounts.models import User
+from mentorship.accounts.page_parts import part_key
 from mentorship.common.needs import need_rows
 from programs.models import Program
 from programs.selectors import user_administers
@@ -55,6 +57,24 @@ def get_relationship_for_user(*, user: User, pk: int) -> tuple[Relationship, str
     if side is None:
         raise Http404("No such relationship")
     return relationship, side
+
+
+def page_key(relationship: Relationship, *, side: str, viewer: User) -> str:
+    """The cache key of the page's body for this viewer: everything it shows that its revision does not cover."""
+    program = relationship.program
+    return part_key(
+        "relationship",
+        relationship.pk,
+        relationship.created_at,
+        relationship.revision,
+        side,
+        viewer.pk,
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+        program.updated_at,
+        relationship.mentee.display_name,
+        relationship.mentor.display_name,
+    )
 
 
 def _latest_agreement(field: str) -> Subquery:
@@ -142,6 +162,12 @@ def relationships_of(*, user: User) -> list[Relationship]:
         relationship.next_step = next_step(relationship, viewer_id=user.pk)
         relationship.other = relationship.mentor if relationship.mentee_id == user.pk else relationship.mentee
     return result
+
+
+def revisions_of(*, user: User) -> list[tuple[int, int]]:
+    """(id, revision) of each of the person's relationships: what a cached part listing them is keyed by."""
+    theirs = Relationship.objects.filter(Q(mentee=user) | Q(mentor=user))
+    return list(theirs.order_by("pk").values_list("pk", "revision"))
 
 
 @dataclass

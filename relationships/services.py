@@ -8,6 +8,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,8 +46,19 @@ def _require_open(relationship: Relationship) -> None:
         raise RelationshipError(_("This relationship has ended; it can be read but no longer changed."))
 
 
+def relationships_touch(*relationship_ids: int) -> None:
+    """Say that what these relationships' pages show has changed: their cached parts are read afresh.
+
+    Every write that changes something on the page calls it (the timeline's _log does), in the write's own
+    transaction, so a page read before the commit keeps the old revision and one read after it gets the new.
+    """
+    if relationship_ids:
+        Relationship.objects.filter(pk__in=relationship_ids).update(revision=F("revision") + 1)
+
+
 def _log(relationship: Relationship, actor: User | None, summary: str) -> None:
     Activity.objects.create(relationship=relationship, actor=actor, summary=summary[:300])
+    relationships_touch(relationship.pk)
 
 
 def _audit_intervention(side: str, relationship: Relationship, actor: User, what: str) -> None:
@@ -189,13 +201,17 @@ def goal_comment(*, goal: Goal, side: str, actor: User, body: str) -> GoalCommen
     _require_open(goal.relationship)
     if not body.strip():
         raise RelationshipError(_("Write something before posting the comment."))
-    return GoalComment.objects.create(goal=goal, author=actor, body=body.strip())
+    comment = GoalComment.objects.create(goal=goal, author=actor, body=body.strip())
+    relationships_touch(goal.relationship_id)
+    return comment
 
 
 def milestone_add(*, goal: Goal, side: str, title: str, due_on: datetime.date | None) -> Milestone:
     _require(side, Side.MENTEE, message=_("Only the mentee plans milestones for their goals."))
     _require_open(goal.relationship)
-    return Milestone.objects.create(goal=goal, title=title.strip(), due_on=due_on)
+    milestone = Milestone.objects.create(goal=goal, title=title.strip(), due_on=due_on)
+    relationships_touch(goal.relationship_id)
+    return milestone
 
 
 def milestone_toggle(*, milestone: Milestone, side: str) -> Milestone:
@@ -203,6 +219,7 @@ def milestone_toggle(*, milestone: Milestone, side: str) -> Milestone:
     _require_open(milestone.goal.relationship)
     milestone.done_at = None if milestone.done_at else timezone.now()
     milestone.save(update_fields=["done_at"])
+    relationships_touch(milestone.goal.relationship_id)
     return milestone
 
 
@@ -325,13 +342,16 @@ def private_note_add(*, relationship: Relationship, side: str, actor: User, body
     if not body.strip():
         raise RelationshipError(_("The note is empty."))
     # Deliberately not logged in the timeline: the other person should not even learn a note exists.
-    return PrivateNote.objects.create(relationship=relationship, author=actor, body=body.strip())
+    note = PrivateNote.objects.create(relationship=relationship, author=actor, body=body.strip())
+    relationships_touch(relationship.pk)
+    return note
 
 
 def private_note_delete(*, note: PrivateNote, actor: User) -> None:
     if note.author_id != actor.pk:
         raise RelationshipError(_("Only the author can delete a private note."))
     note.delete()
+    relationships_touch(note.relationship_id)
 
 
 # -- pause, resume, end ------------------------------------------------------------------------------------

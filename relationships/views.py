@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorship.accounts.models import User
+from mentorship.accounts.page_parts import Rendered, earliest, page_part
 from mentorship.accounts.submissions import submitted_once
 from mentorship.common.views import run_service
 from relationships import selectors, services
@@ -51,12 +53,27 @@ def relationship_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
-    page = selectors.relationship_page(relationship=relationship, side=side, viewer=request.user)
+    part = page_part(
+        request,
+        key=selectors.page_key(relationship, side=side, viewer=request.user),
+        lifetime=PAGE_KEPT_FOR,
+        build=lambda: _page_body(relationship, side, request.user),
+    )
+    return render(request, "relationships/detail.html", {"relationship": relationship, "body": part.html})
+
+
+# The page's body is kept at most this long. A change to the pair shows at once (its revision is in the key); this
+# bounds what the key does not name, such as a program's goal categories edited meanwhile.
+PAGE_KEPT_FOR = 15 * 60
+
+
+def _page_body(relationship: Relationship, side: str, viewer: User) -> Rendered:
+    page = selectors.relationship_page(relationship=relationship, side=side, viewer=viewer)
     next_step = ""
     if side != Side.ADMIN:
         selectors.progress_from_page(relationship, page)
-        next_step = selectors.next_step(relationship, viewer_id=request.user.pk)
-    panels = [panel(relationship=relationship, side=side, viewer=request.user) for panel in relationship_panels]
+        next_step = selectors.next_step(relationship, viewer_id=viewer.pk)
+    panels = [panel(relationship=relationship, side=side, viewer=viewer) for panel in relationship_panels]
     context = {
         "panels": panels,
         "next_step": next_step,
@@ -64,14 +81,11 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "side": side,
         "is_admin_view": side == Side.ADMIN,
         "page": page,
-        "note_form": NoteForm(),
-        "comment_form": CommentForm(),
-        "milestone_form": MilestoneForm(),
-        "pause_form": PauseForm(),
-        "followup_form": FollowupForm(),
         "agreement_accepted_by_me": page.agreement.accepted_by(side) if page.agreement else False,
     }
-    return render(request, "relationships/detail.html", context)
+    # Panels of higher apps say until when they hold (a meeting about to start changes the meetings panel).
+    fresh_until = earliest(*(panel.get("fresh_until") for panel in panels))
+    return Rendered(template="relationships/_detail_body.html", context=context, fresh_until=fresh_until)
 
 
 # -- goals -------------------------------------------------------------------------------------------------

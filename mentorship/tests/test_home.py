@@ -15,10 +15,12 @@ from mentorship.accounts.models import User
 from mentorship.accounts.services import profile_ensure, working_hours_save
 from mentorship.home import FirstSteps, first_steps
 from mentorship.needs_you import needs_you
+from mentorship.notifications.plugins import bell_changed
 from programs.models import Enrollment, Program
 from programs.selectors import my_enrollments
 from programs.tests.factories import EnrollmentFactory, ProgramFactory
 from relationships.selectors import relationships_of
+from relationships.services import relationships_touch
 from relationships.tests.factories import AgreementFactory, make_active, pair
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +89,8 @@ def test_the_mentee_steps_follow_the_relationship(client: Client, member: User, 
     make_active(relationship)
     assert next_step(client) == ("Schedule your first meeting", reverse("meetings:schedule", args=[relationship.pk]))
     MeetingFactory(relationship=relationship)
+    # The factory writes past the services; this is what meeting_create does for the cached home page.
+    relationships_touch(relationship.pk)
     steps = steps_of(member)
     assert not steps.visible
     assert "First steps" not in client.get(reverse("home")).content.decode()
@@ -129,8 +133,11 @@ def test_hr_is_led_through_creating_opening_and_matching(client: Client, program
     client.force_login(program_admin)
     assert next_step(client) == ("Create a program", reverse("programs:setup_new"))
     program = ProgramFactory(status="draft", administrators=[program_admin])
+    # Created and opened here without a request: what HR's own form does for their cached home page.
+    bell_changed(program_admin.pk)
     assert next_step(client) == ("Open enrollment", reverse("programs:setup", args=[program.slug, "invite"]))
     Program.objects.filter(pk=program.pk).update(status="running")
+    bell_changed(program_admin.pk)
     assert next_step(client) == ("Go to matching", reverse("matching:review", args=[program.slug]))
     admin_steps = table(steps_of(program_admin))["As a program administrator"]
     assert [done for _title, done, _action in admin_steps] == [True, True, True, False]
