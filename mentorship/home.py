@@ -341,8 +341,8 @@ def home(request: HttpRequest) -> HttpResponse:
         timezone.get_current_timezone_name(),
         translation.get_language(),
     )
-    part = page_part(request, key=key, lifetime=HOME_KEPT_FOR, build=lambda: _home_body(request))
-    return render(request, "home.html", {"body": part.html})
+    body = page_part(request, key=key, lifetime=HOME_KEPT_FOR, build=lambda: _home_body(request))
+    return render(request, "home.html", {"body": body})
 
 
 def _home_body(request: HttpRequest) -> Rendered:

@@ -53,13 +53,13 @@ def relationship_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
-    part = page_part(
+    body = page_part(
         request,
         key=selectors.page_key(relationship, side=side, viewer=request.user),
         lifetime=PAGE_KEPT_FOR,
         build=lambda: _page_body(relationship, side, request.user),
     )
-    return render(request, "relationships/detail.html", {"relationship": relationship, "body": part.html})
+    return render(request, "relationships/detail.html", {"relationship": relationship, "body": body})
 
 
 # The page's body is kept at most this long. A change to the pair shows at once (its revision is in the key); this

@@ -18,7 +18,7 @@ import functools
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -48,14 +48,6 @@ class Rendered:
     template: str
     context: dict[str, Any]
     fresh_until: datetime.datetime | None = None
-    # Extra values the page around the part needs (a title, a primary button), kept with the part.
-    extras: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Part:
-    html: SafeString
-    extras: dict[str, Any]
 
 
 def part_key(name: str, *facts: object) -> str:
@@ -69,23 +61,23 @@ def earliest(*moments: datetime.datetime | None) -> datetime.datetime | None:
     return min(found) if found else None
 
 
-def page_part(request: HttpRequest, *, key: str, lifetime: int, build: Callable[[], Rendered]) -> Part:
+def page_part(request: HttpRequest, *, key: str, lifetime: int, build: Callable[[], Rendered]) -> SafeString:
     """The part under ``key``, rendered by ``build`` when it is not cached or no longer fresh."""
     now = timezone.now()
     kept = cache.get(key)
     if kept is not None and (kept[1] is None or now < kept[1]):
-        html, extras = kept[0], kept[2]
+        html = kept[0]
     else:
         rendered = build()
         context = {**rendered.context, "csrf_token": hole("csrf"), RENDERING_FOR_CACHE: True}
-        html, extras = render_to_string(rendered.template, context, request), rendered.extras
+        html = render_to_string(rendered.template, context, request)
         timeout = lifetime
         if rendered.fresh_until is not None:
             timeout = min(lifetime, math.ceil((rendered.fresh_until - now).total_seconds()))
         if timeout > 0:
-            cache.set(key, (html, rendered.fresh_until, extras), timeout)
+            cache.set(key, (html, rendered.fresh_until), timeout)
     # Our own templates rendered it, escaping as they do; the holes are filled with hex digits only.
-    return Part(html=mark_safe(_filled(html, request)), extras=extras)  # nosec B308 B703
+    return mark_safe(_filled(html, request))  # nosec B308 B703
 
 
 def _filled(html: str, request: HttpRequest) -> str:
