@@ -7,9 +7,7 @@ gives exactly the same number, and the solver can work in exact integer arithmet
 
 from __future__ import annotations
 
-import datetime
 import math
-import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -61,29 +59,6 @@ def effective_gap(kind: Kind, mentee_level: int, mentor_level: int) -> int:
     """Levels the helping side is above the helped side: reverse mentoring expects the mentor below."""
     gap = mentee_level - mentor_level if kind == "reverse" else mentor_level - mentee_level
     return max(-MAX_GAP, min(MAX_GAP, gap))
-
-
-def utc_offset_minutes(zone: str, day: datetime.date) -> int | None:
-    """The zone's offset from UTC at local noon on ``day``, or None for a name zoneinfo does not know."""
-    try:
-        tz = zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-    offset = datetime.datetime.combine(day, datetime.time(12), tzinfo=tz).utcoffset()
-    return None if offset is None else int(offset.total_seconds() // 60)
-
-
-def shared_minutes(offset_a: int | None, offset_b: int | None) -> int:
-    """Minutes both 09:00-17:00 days have in common.
-
-    Working days repeat, so a day that starts late in one zone overlaps the neighbouring day of the other: we
-    compare the offsets modulo 24 hours rather than one calendar date against itself.
-    """
-    if offset_a is None or offset_b is None:
-        return 0
-    apart = abs(offset_a - offset_b) % 1440
-    apart = min(apart, 1440 - apart)
-    return max(0, WORKDAY_MINUTES - apart)
 
 
 def _scaled(points: float) -> int:

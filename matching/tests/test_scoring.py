@@ -25,8 +25,6 @@ from matching.engine.scoring import (
     ScoringContext,
     compatibility,
     rarity_factor,
-    shared_minutes,
-    utc_offset_minutes,
     wish_rank,
 )
 from matching.engine.types import (
@@ -228,21 +226,21 @@ def test_time_zones_share_working_hours() -> None:
 
 
 def test_half_hour_zones_and_same_zone() -> None:
-    india = utc_offset_minutes("Asia/Kolkata", datetime.date(2025, 1, 15))
-    london = utc_offset_minutes("Europe/London", datetime.date(2025, 1, 15))
-    assert shared_minutes(india, london) == 150
+    # Kolkata is five and a half hours ahead of London in January: two and a half shared hours a weekday.
+    t = mentor(time_zone="Europe/London")
+    (zone,) = items(compatibility(mentee(time_zone="Asia/Kolkata"), t, context_for(t)), Ingredient.TIME_ZONE)
+    assert zone.minutes == 5 * 150
     t = mentor(time_zone="Asia/Kolkata")
     (zone,) = items(compatibility(mentee(time_zone="Asia/Kolkata"), t, context_for(t)), Ingredient.TIME_ZONE)
     assert reason_text(zone) == "works the same hours as you"
 
 
 def test_working_days_wrap_around_midnight() -> None:
-    # Auckland (+13 in January) and Honolulu (-10) are 23 hours apart: one hour apart the next day.
-    day = datetime.date(2025, 1, 15)
-    assert (
-        shared_minutes(utc_offset_minutes("Pacific/Auckland", day), utc_offset_minutes("Pacific/Honolulu", day))
-        == 7 * 60
-    )
+    # Auckland (+13 in January) and Honolulu (-10) are 23 hours apart: an Auckland morning is the Honolulu
+    # afternoon before, seven shared hours on the four evenings whose next day is also a weekday in Auckland.
+    t = mentor(time_zone="Pacific/Honolulu")
+    (zone,) = items(compatibility(mentee(time_zone="Pacific/Auckland"), t, context_for(t)), Ingredient.TIME_ZONE)
+    assert zone.minutes == 4 * 7 * 60
 
 
 def test_the_reference_date_decides_daylight_saving() -> None:
