@@ -83,7 +83,7 @@ class ScheduleForm(PlaceFields):
     frequency = forms.ChoiceField(label=_("How often"), choices=FREQUENCY_CHOICES)
     first_date = forms.DateField(label=_("First meeting on"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
-    zone = TimeZoneField()
+    zone = TimeZoneField(picker=True)
     duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=5, max_value=480, initial=60)
     ending = forms.ChoiceField(
         label=_("Until"),
@@ -217,7 +217,7 @@ class MeetingForm(PlaceFields):
 
     date = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
-    zone = TimeZoneField()
+    zone = TimeZoneField(picker=True)
     duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=5, max_value=480)
 
     field_order = ["title", "date", "start_time", "zone", "duration_minutes", "provider", "location"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -102,7 +103,8 @@ def _proposals(
     duration = parse_id(str(form.chosen("duration_minutes")))
     if duration is None or not 5 <= duration <= 480:
         duration = form.fields["duration_minutes"].initial
-    until = form.fields["until_date"].initial if form.fields["ending"].initial == Ending.ON_DATE else None
+    # What the form holds now: a re-shown form proposes up to the last date typed, not the agreement's.
+    until = _chosen_date(form, "until_date") if str(form.chosen("ending")) == Ending.ON_DATE else None
     proposals = assistant.proposals_for(
         relationship=relationship,
         viewer=request.user,
@@ -112,6 +114,14 @@ def _proposals(
         earliest=form.window.earliest,
     )
     return proposals, assistant.slot_param(picked) if picked else ""
+
+
+def _chosen_date(form: ScheduleForm, name: str) -> datetime.date | None:
+    """The date a field holds now, or None while what was typed is not a date (the form says why)."""
+    try:
+        return form.fields[name].to_python(form.chosen(name))
+    except ValidationError:
+        return None
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.urls import reverse
 from meetings.assistant import parse_slot
 from meetings.models import Meeting
 from meetings.tests.conftest import client_for
-from meetings.tests.factories import pair, person, schedule_once, schedule_series
+from meetings.tests.factories import pair, person, schedule_form, schedule_once, schedule_series
 from mentorship.accounts.hours import DayHours
 from mentorship.accounts.models import User
 from mentorship.accounts.services import working_hours_save
@@ -80,6 +80,24 @@ def test_picking_a_proposal_fills_the_first_meeting_and_the_series_ends_with_the
     assert form["ending"].value() == "on_date"
     assert form["until_date"].value() == relationship.planned_end_on
     assert 'aria-current="true"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_re_shown_form_proposes_up_to_the_last_date_typed(relationship: Relationship, mentee: User) -> None:
+    url = reverse("meetings:schedule", args=[relationship.pk])
+    # Refused (no title), so the form comes back with its proposals: none after Wednesday 6 January.
+    response = client_for(mentee).post(url, schedule_form(title="", ending="on_date", until_date="2027-01-06"))
+    assert response.status_code == 200
+    labels = proposals(response)
+    assert labels and all(label.split()[1] in ("4", "5", "6") for label in labels), labels
+    # Read as the form reads it: full-width digits are the same date; what is no date leaves the proposals open.
+    wide = client_for(mentee).post(
+        url, schedule_form(title="", ending="on_date", until_date="\uff12\uff10\uff12\uff17-01-06")
+    )
+    assert proposals(wide) == labels
+    for typed in ("2027-02-30", "x" * 10_000):
+        response = client_for(mentee).post(url, schedule_form(title="", ending="on_date", until_date=typed))
+        assert response.status_code == 200 and len(proposals(response)) == 5
 
 
 BAD_SLOTS = [

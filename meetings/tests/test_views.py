@@ -941,3 +941,15 @@ def test_everyone_manages_only_their_own_calendar_link(cast: Callable[[str], Use
     client_for(person).post(reverse("meetings:calendar_settings"), {"action": "rotate"})
 
     assert list(CalendarFeed.objects.values_list("user", flat=True)) == [person.pk]
+
+
+def test_the_zone_of_a_meeting_is_picked_by_typing(world: World, mentor: User) -> None:
+    """Four hundred zones: the schedule and meeting forms mark theirs for the searchable picker."""
+    pages = [
+        reverse("meetings:schedule", args=[world.relationship.pk]),
+        reverse("meetings:series_edit", args=[world.series.pk]),
+        reverse("meetings:edit", args=[world.one_off.pk]),
+    ]
+    for url in pages:
+        page = client_for(mentor).get(url).content.decode()
+        assert re.search(r'<select name="zone"[^>]*data-picker="zone"', page), url
