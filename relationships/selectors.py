@@ -13,7 +13,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -23,6 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -75,10 +75,6 @@ def page_key(relationship: Relationship, *, side: str, viewer: User) -> str:
         relationship.mentee.display_name,
         relationship.mentor.display_name,
     )
-
-
-def _latest_agreement(field: str) -> Subquery:
-    return Subquery(Agreement.objects.filter(relationship=OuterRef("pk")).order_by("-version").values(field)[:1])
 
 
 class AgreementState:
@@ -213,17 +209,24 @@ def progress_from_page(relationship: Relationship, page: RelationshipPage) -> No
 
 
 def program_relationships(*, program: Program, status: str = "") -> QuerySet[Relationship]:
+    """HR's list of the program's pairs with their goal count and whether the latest agreement stands.
+
+    Subqueries per row rather than a join and GROUP BY over every selected column: the page reads one page of
+    rows, and the database counts only for those.
+    """
+    goals = Goal.objects.filter(relationship=OuterRef("pk")).order_by().values("relationship")
     relationships = (
         program.relationships.select_related("mentee", "mentor")
         .annotate(
-            goal_count=Count("goals", distinct=True),
-            # Judged on the latest version: a newer draft waiting for acceptance means "pending".
-            agreement_mentee_ok=_latest_agreement("mentee_accepted_at"),
-            agreement_mentor_ok=_latest_agreement("mentor_accepted_at"),
+            goal_count=Coalesce(Subquery(goals.annotate(n=Count("pk")).values("n")), 0),
+            agreement_state=_agreement_state(),
         )
+        # Judged on the latest version: a newer draft waiting for acceptance means "pending".
         .annotate(
-            agreement_accepted=ExpressionWrapper(
-                Q(agreement_mentee_ok__isnull=False) & Q(agreement_mentor_ok__isnull=False), output_field=BooleanField()
+            agreement_accepted=Case(
+                When(agreement_state=AgreementState.BOTH, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             )
         )
     )

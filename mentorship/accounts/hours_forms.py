@@ -1,14 +1,15 @@
-"""The weekly availability form: a row per weekday with a box to tick and the hours, in the person's zone."""
+"""The weekly availability form: a row per weekday with a box to tick and its hours, in the person's zone."""
 
 from __future__ import annotations
 
 import calendar
+from itertools import pairwise
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mentorship.accounts.hours import WEEKDAYS, DayHours, WeeklyHours, time_to_minutes
+from mentorship.accounts.hours import MAX_RANGES_PER_DAY, WEEKDAYS, DayHours, WeeklyHours, time_to_minutes
 from mentorship.common.forms import Form
 from mentorship.common.widgets import TimeInput
 
@@ -23,37 +24,58 @@ class ClockField(forms.TimeField):
 
 
 class AvailabilityForm(Form):
-    """Seven rows; fields are named ``day<N>_on``, ``day<N>_from``, ``day<N>_to`` with N = 0 for Monday."""
+    """Seven rows, one per weekday, each with up to MAX_RANGES_PER_DAY stretches (a split day: a long lunch).
+
+    The first stretch of a day is ``day<N>_from`` / ``day<N>_to`` with N = 0 for Monday; the others add ``_<k>``
+    (``day0_from_2``). A day's extra stretches are optional: both times blank means no such stretch.
+    """
 
     def __init__(self, *args: Any, week: WeeklyHours, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for day in range(WEEKDAYS):
             name = calendar.day_name[day]
             ranges = week.ranges_on(day)
-            first = ranges[0] if ranges else None
             self.fields[f"day{day}_on"] = forms.BooleanField(
-                label=_("Available on %(day)s") % {"day": name}, required=False, initial=first is not None
+                label=_("Available on %(day)s") % {"day": name}, required=False, initial=bool(ranges)
             )
-            self.fields[f"day{day}_from"] = ClockField(
-                label=_("%(day)s from") % {"day": name},
-                required=False,
-                widget=TimeInput(),
-                initial=first.start_time if first else "09:00",
+            for number in STRETCHES:
+                saved = ranges[number - 1] if len(ranges) >= number else None
+                first = number == 1
+                start, end = _names(day, number)
+                self.fields[start] = ClockField(
+                    label=_("%(day)s from") % {"day": name}
+                    if first
+                    else _("%(day)s, stretch %(n)s, from") % {"day": name, "n": number},
+                    required=False,
+                    widget=TimeInput(),
+                    initial=saved.start_time if saved else ("09:00" if first else None),
+                )
+                self.fields[end] = ClockField(
+                    label=_("%(day)s until") % {"day": name}
+                    if first
+                    else _("%(day)s, stretch %(n)s, until") % {"day": name, "n": number},
+                    required=False,
+                    widget=TimeInput(),
+                    initial=saved.end_time if saved else ("17:00" if first else None),
+                )
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """What the template draws per day; read when the page is drawn, after the form was checked."""
+        rows = []
+        for day in range(WEEKDAYS):
+            extra = [[self[name] for name in _names(day, number)] for number in STRETCHES[1:]]
+            rows.append(
+                {
+                    "name": calendar.day_name[day],
+                    "on": self[f"day{day}_on"],
+                    "times": [self[name] for name in _names(day, 1)],
+                    "extra": extra,
+                    # Shown open when the day is split already, or something typed there needs a look.
+                    "split": any(field.value() or field.errors for pair in extra for field in pair),
+                }
             )
-            self.fields[f"day{day}_to"] = ClockField(
-                label=_("%(day)s until") % {"day": name},
-                required=False,
-                widget=TimeInput(),
-                initial=first.end_time if first else "17:00",
-            )
-        self.rows = [
-            {
-                "name": calendar.day_name[day],
-                "on": self[f"day{day}_on"],
-                "times": [self[f"day{day}_from"], self[f"day{day}_to"]],
-            }
-            for day in range(WEEKDAYS)
-        ]
+        return rows
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -61,19 +83,45 @@ class AvailabilityForm(Form):
         for day in range(WEEKDAYS):
             if not data.get(f"day{day}_on"):
                 continue
-            start, end = data.get(f"day{day}_from"), data.get(f"day{day}_to")
-            if start is None and f"day{day}_from" not in self.errors:
-                self.add_error(f"day{day}_from", _("Say from when you are available."))
-            if end is None and f"day{day}_to" not in self.errors:
-                self.add_error(f"day{day}_to", _("Say until when you are available."))
-            if start is None or end is None:
-                continue
-            first, last = time_to_minutes(start), time_to_minutes(end)
-            if last <= first:
-                self.add_error(f"day{day}_to", _("The end must come after the start, on the same day."))
-                continue
-            ranges.append(DayHours(day, first, last))
+            stretches = []
+            for number in STRETCHES:
+                stretch = self._stretch(data, day, number)
+                if stretch is not None:
+                    stretches.append((stretch, number))
+            stretches.sort()
+            for (before, _first), (after, number) in pairwise(stretches):
+                if after.start < before.end:
+                    self.add_error(_names(day, number)[0], _("This overlaps another stretch of the same day."))
+            ranges += [stretch for stretch, _number in stretches]
         if not ranges and not self.errors:
             raise forms.ValidationError(_("Tick at least one day you can meet."))
         data["ranges"] = ranges
         return data
+
+    def _stretch(self, data: dict[str, Any], day: int, number: int) -> DayHours | None:
+        """One stretch of a ticked day, or None when it is left out (an extra one, blank) or has an error."""
+        start_name, end_name = _names(day, number)
+        start, end = data.get(start_name), data.get(end_name)
+        if start_name in self.errors or end_name in self.errors:
+            return None
+        if number > 1 and start is None and end is None:
+            return None
+        if start is None:
+            self.add_error(start_name, _("Say from when you are available."))
+        if end is None:
+            self.add_error(end_name, _("Say until when you are available."))
+        if start is None or end is None:
+            return None
+        first, last = time_to_minutes(start), time_to_minutes(end)
+        if last <= first:
+            self.add_error(end_name, _("The end must come after the start, on the same day."))
+            return None
+        return DayHours(day, first, last)
+
+
+STRETCHES = tuple(range(1, MAX_RANGES_PER_DAY + 1))
+
+
+def _names(day: int, number: int) -> tuple[str, str]:
+    suffix = "" if number == 1 else f"_{number}"
+    return f"day{day}_from{suffix}", f"day{day}_to{suffix}"

@@ -28,7 +28,9 @@ MOST_TAB_STOPS = 80
 FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  const style = getComputedStyle(el);
+  // A searchable picker (Tom Select) draws the ring around its whole control, not around its inner text box.
+  const picked = el.closest('.ts-wrapper.focus');
+  const style = getComputedStyle(picked ? picked.querySelector('.ts-control') : el);
   // The house ring: a solid outline at least 2px wide (Bootstrap's faint 25% blue glow alone is too weak to see).
   const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
   const box = el.getBoundingClientRect();

@@ -45,10 +45,14 @@ def test_set_availability_then_schedule_at_a_proposed_time(
     for day in ("Tuesday", "Wednesday", "Thursday"):
         page.get_by_label(f"{day} from").fill("13:00")
         page.get_by_label(f"{day} until").fill("18:00")
+    # Wednesday is a split day: an evening hour as well.
+    page.get_by_text("More hours on Wednesday").click()
+    page.get_by_label("Wednesday, stretch 2, from").fill("19:00")
+    page.get_by_label("Wednesday, stretch 2, until").fill("20:00")
     page.get_by_role("button", name="Save my availability").click()
     expect(page.get_by_text("Your availability is saved.")).to_be_visible()
     expect(page.get_by_text("Tuesday: 13:00\u201318:00")).to_be_visible()
-    assert WorkingHours.objects.filter(user=mentee).count() == 3
+    assert WorkingHours.objects.filter(user=mentee).count() == 4
 
     page.goto(f"{live_server.url}{relationship.get_absolute_url()}")
     page.get_by_role("link", name="Schedule a meeting").click()
@@ -73,6 +77,9 @@ def test_set_availability_then_schedule_at_a_proposed_time(
     london = first.start.astimezone(ZoneInfo("Europe/London"))
     new_york = first.start.astimezone(ZoneInfo("America/New_York"))
     assert label.endswith(f"{london:%H:%M} for you, {new_york:%H:%M} for Kenji")
-    assert london.weekday() in (1, 2, 3) and datetime.time(13) <= london.time() < datetime.time(18)
+    assert london.weekday() in (1, 2, 3)
+    afternoon = datetime.time(13) <= london.time() < datetime.time(18)
+    evening = london.weekday() == 2 and datetime.time(19) <= london.time() < datetime.time(20)
+    assert afternoon or evening
     assert datetime.time(9) <= new_york.time() < datetime.time(17)
     assert "UNTIL=" in series.rrule  # the series ends with the relationship

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -100,6 +101,41 @@ def test_a_day_left_unticked_saves_without_its_times(signed_in: Client, member: 
     assert len(saved_hours_of([member.pk])[member.pk]) == 5
     # What is typed must still be a time, ticked or not.
     assert signed_in.post(URL, week_form(day6_from="99:99")).status_code == 200
+
+
+def test_a_split_day_is_saved_and_shown_again_as_it_was(signed_in: Client, member: User) -> None:
+    response = signed_in.post(
+        URL, week_form(day0_to="12:00", day0_from_2="14:00", day0_to_2="17:30", day0_from_3="20:00", day0_to_3="21:00")
+    )
+    assert response.status_code == 302
+    monday = [r for r in saved_hours_of([member.pk])[member.pk] if r.weekday == 0]
+    assert monday == [DayHours(0, 540, 720), DayHours(0, 840, 1050), DayHours(0, 1200, 1260)]
+    # Shown again with the day open, so saving the page unchanged loses nothing.
+    page = signed_in.get(URL).content.decode()
+    assert re.search(r"<details open>\s*<summary[^>]*>More hours on Monday", page)
+    for name, value in (("day0_from_2", "14:00"), ("day0_to_2", "17:30"), ("day0_to_3", "21:00")):
+        assert re.search(rf'name="{name}" id="id_{name}" value="{value}"', page), name
+    assert "<details>" in page  # Tuesday, not split, stays closed
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"day0_from_2": "16:00", "day0_to_2": "18:00"}, "day0_from_2", "overlaps another stretch"),
+        ({"day0_from_2": "18:00"}, "day0_to_2", "Say until when"),
+        ({"day0_to_2": "19:00"}, "day0_from_2", "Say from when"),
+        ({"day0_from_2": "19:00", "day0_to_2": "18:00"}, "day0_to_2", "end must come after the start"),
+        ({"day0_from_3": "\uff11\uff18:00", "day0_to_3": "19:00"}, "day0_from_3", "such as 09:00"),
+    ],
+)
+def test_a_bad_extra_stretch_is_named_on_its_field(
+    signed_in: Client, overrides: dict[str, str], field: str, message: str
+) -> None:
+    response = signed_in.post(URL, week_form(**overrides))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert "<details open>" in response.content.decode()
+    assert not WorkingHours.objects.exists()
 
 
 def test_outsiders_must_sign_in(client: Client) -> None:
