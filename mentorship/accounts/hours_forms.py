@@ -64,18 +64,23 @@ class AvailabilityForm(Form):
         """What the template draws per day; read when the page is drawn, after the form was checked."""
         rows = []
         for day in range(WEEKDAYS):
-            extra = [[self[name] for name in _names(day, number)] for number in STRETCHES[1:]]
+            extra = [self._pair(day, number) for number in STRETCHES[1:]]
             rows.append(
                 {
                     "name": calendar.day_name[day],
                     "on": self[f"day{day}_on"],
-                    "times": [self[name] for name in _names(day, 1)],
+                    "times": self._pair(day, 1),
                     "extra": extra,
                     # Shown open when the day is split already, or something typed there needs a look.
-                    "split": any(field.value() or field.errors for pair in extra for field in pair),
+                    "split": any(cell["field"].value() or cell["field"].errors for pair in extra for cell in pair),
                 }
             )
         return rows
+
+    def _pair(self, day: int, number: int) -> list[dict[str, Any]]:
+        """A stretch's two fields, each with the short caption shown above it (the label says the rest)."""
+        start, end = _names(day, number)
+        return [{"field": self[start], "caption": _("From")}, {"field": self[end], "caption": _("Until")}]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

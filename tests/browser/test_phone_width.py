@@ -117,3 +117,15 @@ def test_the_profile_form_with_its_pickers_fits_a_phone(
     expect(page.get_by_role("listbox", name="Time zone")).to_be_visible()
     assert_fits(page, "profile-zone-picker")
     assert_accessible(page)
+
+
+def test_the_week_of_availability_fits_a_phone_with_a_split_day_open(
+    browser: Browser, live_server: Any, member: Any, login: Any, assert_accessible: Any
+) -> None:
+    page = phone(browser)
+    login(page, member.email)
+    page.goto(f"{live_server.url}/profile/availability/")
+    page.get_by_text("More hours on Monday").click()
+    expect(page.get_by_label("Monday, stretch 2, from")).to_be_visible()
+    assert_fits(page, "availability")
+    assert_accessible(page)
