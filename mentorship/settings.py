@@ -116,7 +116,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     env_url("REDIS_URL", REDIS_URL, schemes={"redis", "rediss"})
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Redis's own cache backend, except that an unreachable Redis is a cache miss, not an error page.
+            "BACKEND": "mentorship.common.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stopped answering costs each page a second at most, not the system's TCP timeouts.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
