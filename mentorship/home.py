@@ -335,6 +335,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     key = part_key(
         "home",
+        request.get_full_path(),  # the forms of the list send people back to it
         user.pk,
         bell_version(user.pk),
         revisions_of(user=user),

@@ -59,11 +59,15 @@ def get_relationship_for_user(*, user: User, pk: int) -> tuple[Relationship, str
     return relationship, side
 
 
-def page_key(relationship: Relationship, *, side: str, viewer: User) -> str:
-    """The cache key of the page's body for this viewer: everything it shows that its revision does not cover."""
+def page_key(relationship: Relationship, *, side: str, viewer: User, path: str) -> str:
+    """The cache key of the page's body for this viewer: everything it shows that its revision does not cover.
+
+    The path (with its query) is there because the body's forms send people back to it.
+    """
     program = relationship.program
     return part_key(
         "relationship",
+        path,
         relationship.pk,
         relationship.created_at,
         relationship.revision,

@@ -55,7 +55,7 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     relationship, side = selectors.get_relationship_for_user(user=request.user, pk=pk)
     body = page_part(
         request,
-        key=selectors.page_key(relationship, side=side, viewer=request.user),
+        key=selectors.page_key(relationship, side=side, viewer=request.user, path=request.get_full_path()),
         lifetime=PAGE_KEPT_FOR,
         build=lambda: _page_body(relationship, side, request.user),
     )

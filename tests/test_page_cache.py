@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.test import Client
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from meetings import services as meeting_services
@@ -26,9 +27,10 @@ from meetings.models import Meeting
 from meetings.tests.factories import MeetingFactory, person, place, schedule_series
 from meetings.tests.factories import choice as schedule_choice
 from mentorship.accounts.models import Seniority, User
-from mentorship.accounts.page_parts import hole
+from mentorship.accounts.page_parts import Rendered, hole, page_part, part_key
 from programs import services as program_services
 from relationships import services as relationship_services
+from relationships.forms import GoalForm
 from relationships.models import Relationship, Side
 from relationships.services import ReflectionInput, relationships_touch
 from relationships.tests.factories import agreement_fields, make_active, pair
@@ -340,3 +342,19 @@ def test_the_home_page_shows_the_other_persons_change_at_once(client: Client, sp
         due_on=datetime.date(2027, 1, 20),
     )
     assert "Send Sia the draft" in client.get(reverse("home")).content.decode()
+
+
+def test_a_form_with_its_own_submission_token_cannot_be_cached(rf: RequestFactory, sponsorship: Pair) -> None:
+    """A token rendered into the cached HTML would be the same for every visit; the part refuses to be kept."""
+    request = rf.get("/")
+    request.user = sponsorship.mentee
+    form = GoalForm(program=sponsorship.relationship.program)
+    context = {"relationship": sponsorship.relationship, "form": form, "goal": None}
+    with pytest.raises(ImproperlyConfigured, match="submission_token"):
+        page_part(
+            request,
+            key=part_key("test", "goal form"),
+            lifetime=60,
+            build=lambda: Rendered(template="relationships/goal_form.html", context=context),
+        )
+    assert cache.get(part_key("test", "goal form")) is None

@@ -17,11 +17,13 @@ import datetime
 import functools
 import hashlib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -29,10 +31,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
-from mentorship.accounts.submissions import new_token
+from mentorship.accounts.submissions import FIELD, new_token
 
 # Set in the context of a part being rendered for the cache; {% submission_token %} then leaves a hole.
 RENDERING_FOR_CACHE = "rendering_for_cache"
+_FIXED_TOKEN = re.compile(rf'name="{FIELD}" value="[0-9a-f]{{32}}"')
 
 
 @functools.cache
@@ -71,6 +74,9 @@ def page_part(request: HttpRequest, *, key: str, lifetime: int, build: Callable[
         rendered = build()
         context = {**rendered.context, "csrf_token": hole("csrf"), RENDERING_FOR_CACHE: True}
         html = render_to_string(rendered.template, context, request)
+        if _FIXED_TOKEN.search(html):
+            # A form's own token field (SubmitOnceMixin) would be served to every visit: two tabs, one token.
+            raise ImproperlyConfigured(f"{rendered.template} holds a submission token; use {{% submission_token %}}")
         timeout = lifetime
         if rendered.fresh_until is not None:
             timeout = min(lifetime, math.ceil((rendered.fresh_until - now).total_seconds()))
