@@ -38,7 +38,9 @@ def pair(program: Program, mentee: Any, mentor: Any, *, last_met_days_ago: int) 
         mentor_accepted_at=accepted,
     )
     for days in (last_met_days_ago, last_met_days_ago + 30, last_met_days_ago + 60):
-        start = timezone.now() - datetime.timedelta(days=days)
+        # At noon of that day: "n days ago" then reads the same on every clock, whatever time the suite runs.
+        day = timezone.localdate() - datetime.timedelta(days=days)
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
         Meeting.objects.create(
             relationship=relationship,
             start=start,
