@@ -40,24 +40,17 @@ class AvailabilityForm(Form):
             )
             for number in STRETCHES:
                 saved = ranges[number - 1] if len(ranges) >= number else None
-                first = number == 1
                 start, end = _names(day, number)
-                self.fields[start] = ClockField(
-                    label=_("%(day)s from") % {"day": name}
-                    if first
-                    else _("%(day)s, stretch %(n)s, from") % {"day": name, "n": number},
-                    required=False,
-                    widget=TimeInput(),
-                    initial=saved.start_time if saved else ("09:00" if first else None),
-                )
-                self.fields[end] = ClockField(
-                    label=_("%(day)s until") % {"day": name}
-                    if first
-                    else _("%(day)s, stretch %(n)s, until") % {"day": name, "n": number},
-                    required=False,
-                    widget=TimeInput(),
-                    initial=saved.end_time if saved else ("17:00" if first else None),
-                )
+                words = {"day": name, "n": number}
+                if number == 1:
+                    # The first stretch of a day is offered filled in with office hours; the others start blank.
+                    labels = (_("%(day)s from") % words, _("%(day)s until") % words)
+                    initial = (saved.start_time, saved.end_time) if saved else ("09:00", "17:00")
+                else:
+                    labels = (_("%(day)s, stretch %(n)s, from") % words, _("%(day)s, stretch %(n)s, until") % words)
+                    initial = (saved.start_time, saved.end_time) if saved else (None, None)
+                for field_name, label, value in zip((start, end), labels, initial, strict=True):
+                    self.fields[field_name] = ClockField(label=label, required=False, widget=TimeInput(), initial=value)
 
     @property
     def rows(self) -> list[dict[str, Any]]:

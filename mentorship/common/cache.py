@@ -37,28 +37,12 @@ def _or(fallback: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable
     return wrap
 
 
-def _nothing(*args: Any, **kwargs: Any) -> None:
-    return None
+def _returning(value: Any) -> Callable[..., Any]:
+    return lambda *args, **kwargs: value
 
 
 def _default(key: str, default: Any = None, version: int | None = None) -> Any:
     return default
-
-
-def _no_keys(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    return {}
-
-
-def _none_missing(*args: Any, **kwargs: Any) -> list[str]:
-    return []
-
-
-def _false(*args: Any, **kwargs: Any) -> bool:
-    return False
-
-
-def _true(*args: Any, **kwargs: Any) -> bool:
-    return True
 
 
 def _first_count(key: str, delta: int = 1, version: int | None = None) -> int:
@@ -68,15 +52,16 @@ def _first_count(key: str, delta: int = 1, version: int | None = None) -> int:
 
 class ResilientRedisCache(RedisCache):
     get = _or(_default)(RedisCache.get)
-    get_many = _or(_no_keys)(RedisCache.get_many)
-    has_key = _or(_false)(RedisCache.has_key)
-    set = _or(_nothing)(RedisCache.set)
-    set_many = _or(_none_missing)(RedisCache.set_many)
+    # A fresh dict or list each time: the caller may fill it in.
+    get_many = _or(lambda *args, **kwargs: {})(RedisCache.get_many)
+    has_key = _or(_returning(False))(RedisCache.has_key)
+    set = _or(_returning(None))(RedisCache.set)
+    set_many = _or(lambda *args, **kwargs: [])(RedisCache.set_many)
     # Reported as added: allauth takes its rate-limit lock with add, and would otherwise wait for a lock nobody
     # holds and then refuse the sign-in. With Redis away every caller "wins"; nothing here relies on it for more.
-    add = _or(_true)(RedisCache.add)
+    add = _or(_returning(True))(RedisCache.add)
     incr = _or(_first_count)(RedisCache.incr)
-    touch = _or(_false)(RedisCache.touch)
-    delete = _or(_false)(RedisCache.delete)
-    delete_many = _or(_nothing)(RedisCache.delete_many)
-    clear = _or(_nothing)(RedisCache.clear)
+    touch = _or(_returning(False))(RedisCache.touch)
+    delete = _or(_returning(False))(RedisCache.delete)
+    delete_many = _or(_returning(None))(RedisCache.delete_many)
+    clear = _or(_returning(None))(RedisCache.clear)
