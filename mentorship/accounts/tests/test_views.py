@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -200,6 +201,19 @@ def test_mfa_is_available_to_every_user(client: Client, member) -> None:
     # allauth asks for the password again before showing the secret.
     assert response.status_code in {200, 302}
     assert client.get(reverse("mfa_index")).status_code == 200
+
+
+def test_changing_the_email_or_two_factor_asks_for_the_password_again(client: Client, member) -> None:
+    """A session left open is not enough to take over the account: both changes want the password first."""
+    client.force_login(member)
+    reauthenticate = reverse("account_reauthenticate")
+    totp = client.get(reverse("mfa_activate_totp"))
+    assert totp.status_code == 302 and totp["Location"].startswith(reauthenticate)
+    email = client.post(reverse("account_email"), {"action_add": "", "email": "taken.over@example.com"})
+    assert email.status_code == 302 and email["Location"].startswith(reauthenticate)
+    assert not EmailAddress.objects.filter(email="taken.over@example.com").exists()
+    assert client.post(reauthenticate, {"password": PASSWORD}).status_code == 302
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
 
 
 def test_single_sign_on_button_appears_only_when_configured(client: Client, settings) -> None:
